@@ -1,0 +1,104 @@
+"""gradio-raw: call Gradio apps from async Python by speaking their protocol directly."""
+
+from __future__ import annotations
+
+from ._client import DEFAULT_HUB_URL, Client
+from ._config import SUPPORTED_PROTOCOLS, AppConfig
+from ._endpoints import Endpoint, Parameter, ReturnValue
+from ._exceptions import (
+    AppError,
+    ArgumentError,
+    AuthenticationError,
+    ConfigError,
+    ConnectError,
+    DiffError,
+    EndpointNotFound,
+    GradioRawError,
+    JobCancelled,
+    JobTimeout,
+    JoinRejected,
+    MalformedMessage,
+    ProtocolError,
+    QueueFull,
+    RequestFailed,
+    RequestTimeout,
+    SessionLost,
+    SpaceNotFound,
+    StreamEnded,
+    UnsupportedProtocol,
+    UsageError,
+)
+from ._http import Timeouts
+from ._job import Job
+from ._session import Session
+from ._types import (
+    Completed,
+    Event,
+    FileData,
+    Log,
+    Output,
+    Progress,
+    ProgressUnit,
+    Queued,
+    RawMessage,
+    Result,
+    Started,
+)
+from ._version import __version__
+
+__all__ = [
+    "DEFAULT_HUB_URL",
+    "SUPPORTED_PROTOCOLS",
+    "AppConfig",
+    "AppError",
+    "ArgumentError",
+    "AuthenticationError",
+    "Client",
+    "Completed",
+    "ConfigError",
+    "ConnectError",
+    "DiffError",
+    "Endpoint",
+    "EndpointNotFound",
+    "Event",
+    "FileData",
+    "GradioRawError",
+    "Job",
+    "JobCancelled",
+    "JobTimeout",
+    "JoinRejected",
+    "Log",
+    "MalformedMessage",
+    "Output",
+    "Parameter",
+    "Progress",
+    "ProgressUnit",
+    "ProtocolError",
+    "QueueFull",
+    "Queued",
+    "RawMessage",
+    "RequestFailed",
+    "RequestTimeout",
+    "Result",
+    "ReturnValue",
+    "Session",
+    "SessionLost",
+    "SpaceNotFound",
+    "Started",
+    "StreamEnded",
+    "Timeouts",
+    "UnsupportedProtocol",
+    "UsageError",
+    "__version__",
+]
+
+# Show the public path in reprs and tracebacks (gradio_raw.Client, not
+# gradio_raw._client.Client).
+for _name in __all__:
+    _value = globals()[_name]
+    if hasattr(_value, "__module__") and getattr(_value, "__module__", "").startswith("gradio_raw."):
+        try:
+            _value.__module__ = "gradio_raw"
+        except (AttributeError, TypeError):
+            pass
+del _name, _value

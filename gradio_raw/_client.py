@@ -1,0 +1,409 @@
+"""The client: connects to one Gradio app and hands out sessions and jobs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import anyio
+import httpx
+from anyio.abc import TaskGroup
+
+from ._config import AppConfig, parse_config
+from ._endpoints import Endpoint, EndpointMap
+from ._exceptions import (
+    AuthenticationError,
+    ConfigError,
+    ConnectError,
+    GradioRawError,
+    JobCancelled,
+    RequestFailed,
+    SpaceNotFound,
+)
+from ._http import (
+    USER_AGENT,
+    Timeouts,
+    TokenAuth,
+    describe_status,
+    redacting_filter,
+    request_json,
+)
+from ._job import Job
+from ._outputs import OutputDecoder
+from ._session import Session
+from ._types import Result
+
+__all__ = ["DEFAULT_HUB_URL", "Client"]
+
+logger = logging.getLogger("gradio_raw")
+
+DEFAULT_HUB_URL = "https://huggingface.co"
+
+_SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+# Joins sent at once per client. More would only queue inside the connection
+# pool; the server accepts joins quickly, so a few in flight keep it busy.
+_DEFAULT_CONCURRENT_JOINS = 16
+
+
+def _new_session_hash() -> str:
+    return uuid.uuid4().hex
+
+
+class Client:
+    """An async client for one Gradio app.
+
+    `src` is the app's URL (`http://127.0.0.1:7860/`, or a sub-path such as
+    `http://host/app/` for an app mounted there) or a Hugging Face Space id
+    (`owner/name`), which is resolved to the Space's own host through the Hub.
+
+    Use it as `async with Client(src) as client:`, or
+    `client = await Client.connect(src)` and later `await client.aclose()`
+    from the same task. The client reads the app's config once when it opens.
+
+    Options:
+    - `hf_token`: sent as `Authorization: Bearer` to the app's own origin and
+      to the Hub, never to another host.
+    - `headers`: extra headers sent with every request.
+    - `timeouts`: a `Timeouts`, or one number of seconds for connect and read.
+    - `http_client`: an `httpx.AsyncClient` to use; the caller keeps ownership
+      and closes it.
+    - `hub_url`: the Hub's base URL, used to resolve Space ids.
+    - `session_hash`: the default session's hash; random when not given.
+    - `max_concurrent_joins`: join requests in flight at once for this client.
+    """
+
+    def __init__(
+        self,
+        src: str,
+        *,
+        hf_token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeouts: Timeouts | float | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        hub_url: str = DEFAULT_HUB_URL,
+        session_hash: str | None = None,
+        max_concurrent_joins: int = _DEFAULT_CONCURRENT_JOINS,
+    ) -> None:
+        self.src = src
+        if isinstance(timeouts, (int, float)):
+            timeouts = Timeouts(connect=float(timeouts), read=float(timeouts))
+        self.timeouts = timeouts or Timeouts()
+        self.hub_url = hub_url.rstrip("/") + "/"
+        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            follow_redirects=True,
+            timeout=self.timeouts.for_requests(),
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+        )
+        self._auth: TokenAuth | None = None
+        if hf_token:
+            redacting_filter.secrets.add(hf_token)
+            self._auth = TokenAuth(hf_token, [self.hub_url])
+        self._join_limiter = anyio.CapacityLimiter(max_concurrent_joins)
+        self._info_lock = anyio.Lock()
+        self._task_group: TaskGroup | None = None
+        self._closing = False
+
+        self.base_url = ""
+        self._config: AppConfig | None = None
+        self._endpoints: EndpointMap | None = None
+        self._decoder: OutputDecoder
+        self.session = Session(self, session_hash or _new_session_hash())
+        self._extra_sessions: list[Session] = []
+
+    def __repr__(self) -> str:
+        return f"<Client {self.base_url or self.src!r}>"
+
+    @classmethod
+    async def connect(cls, src: str, **options: Any) -> Client:
+        """Open a client; close it with `await client.aclose()` from the same task."""
+        client = cls(src, **options)
+        await client.__aenter__()
+        return client
+
+    async def __aenter__(self) -> Client:
+        task_group = anyio.create_task_group()
+        await task_group.__aenter__()
+        self._task_group = task_group
+        try:
+            await self._open()
+        except BaseException as exc:
+            await self._shutdown(type(exc), exc, exc.__traceback__)
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self._shutdown(exc_type, exc, traceback)
+
+    async def aclose(self) -> None:
+        """Cancel pending jobs, stop the data streams and close owned connections."""
+        await self._shutdown(None, None, None)
+
+    async def _shutdown(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._fail_pending_jobs()
+        task_group, self._task_group = self._task_group, None
+        try:
+            if task_group is not None:
+                task_group.cancel_scope.cancel()
+                await task_group.__aexit__(exc_type, exc, traceback)
+        finally:
+            if self._owns_http:
+                with anyio.CancelScope(shield=True):
+                    await self._http.aclose()
+
+    def _fail_pending_jobs(self) -> None:
+        for session in self._sessions():
+            session._fail_all(lambda job: JobCancelled("The client was closed."))
+
+    def _sessions(self) -> list[Session]:
+        return [self.session, *self._extra_sessions]
+
+    # Discovery.
+
+    async def _open(self) -> None:
+        self.base_url = await self._resolve_source(self.src)
+        if self._auth is not None:
+            self._auth.add_origin(self.base_url)
+
+        config_url = self.base_url + "config"
+        response, body = await request_json(
+            self._http,
+            "GET",
+            config_url,
+            what="the config",
+            auth=self._auth,
+            headers=self.headers,
+            timeout=self.timeouts.for_requests(),
+        )
+        self._check_config_status(response, body, config_url)
+        self._config = parse_config(body, url=config_url)
+        self._endpoints = EndpointMap(self._config, url=self.base_url)
+        self._decoder = OutputDecoder(self.base_url, self._config.prefix_path, self._config.root)
+        for name in self._endpoints.duplicate_names:
+            logger.warning("The config names more than one endpoint %s; using the first", name)
+        logger.debug(
+            "Connected to %s: Gradio %s, protocol %s, %d endpoints",
+            self.base_url,
+            self._config.version,
+            self._config.protocol,
+            len(self._endpoints),
+        )
+
+    async def _resolve_source(self, src: str) -> str:
+        src = src.strip()
+        if "://" in src:
+            url = httpx.URL(src)
+            if url.scheme not in ("http", "https"):
+                raise ConnectError(f"Expected an http or https URL, received {src!r}.")
+            path = url.path if url.path.endswith("/") else url.path + "/"
+            return str(url.copy_with(path=path, query=None, fragment=None))
+        if _SPACE_ID.match(src):
+            return await self._resolve_space(src)
+        raise ConnectError(
+            f"Expected an app URL (http://host:port/) or a Space id (owner/name), "
+            f"received {src!r}."
+        )
+
+    async def _resolve_space(self, space_id: str) -> str:
+        url = f"{self.hub_url}api/spaces/{quote(space_id)}/host"
+        response, body = await request_json(
+            self._http,
+            "GET",
+            url,
+            what="the Space's host",
+            auth=self._auth,
+            headers=self.headers,
+            timeout=self.timeouts.for_requests(),
+        )
+        status = response.status_code
+        if status in (401, 403, 404) and self._auth is None:
+            raise SpaceNotFound(
+                f"The Hub has no public Space {space_id!r} (HTTP {status}); if it is private "
+                "or gated, pass hf_token.",
+                raw=body,
+            )
+        if status in (401, 403):
+            raise AuthenticationError(
+                f"The Hub rejected the token for Space {space_id!r} (HTTP {status}).", raw=body
+            )
+        if status == 404:
+            raise SpaceNotFound(f"The Hub has no Space {space_id!r} (HTTP 404).", raw=body)
+        try:
+            host = json.loads(body)["host"]
+        except (ValueError, KeyError, TypeError):
+            host = None
+        if status != 200 or not isinstance(host, str):
+            raise ConnectError(
+                f"Could not resolve Space {space_id!r} through {self.hub_url}: HTTP {status}, "
+                f"expected a JSON object with 'host'.",
+                raw=body,
+            )
+        return host.rstrip("/") + "/"
+
+    def _check_config_status(self, response: httpx.Response, body: str, url: str) -> None:
+        status = response.status_code
+        if status == 200:
+            return
+        if status in (401, 403):
+            message = "The app requires authentication"
+            try:
+                detail = json.loads(body).get("detail")
+            except (ValueError, AttributeError):
+                detail = None
+            if isinstance(detail, dict) and detail.get("auth_message"):
+                message += f" (it says: {detail['auth_message']})"
+            hint = " Pass hf_token for a private Space." if self._auth is None else (
+                " The token was sent and rejected."
+            )
+            raise AuthenticationError(f"{message}: HTTP {status} on {url}.{hint}", raw=body)
+        content_type = response.headers.get("content-type", "unknown")
+        raise ConfigError(
+            f"Could not read the config at {url}: HTTP {status} ({content_type}): "
+            f"{describe_status(response, body)}",
+            raw=body,
+        )
+
+    @property
+    def config(self) -> AppConfig:
+        """The app's config as read when the client opened."""
+        if self._config is None:
+            raise RuntimeError("The client is not open; use 'async with Client(...)'.")
+        return self._config
+
+    @property
+    def endpoint_map(self) -> EndpointMap:
+        if self._endpoints is None:
+            raise RuntimeError("The client is not open; use 'async with Client(...)'.")
+        return self._endpoints
+
+    async def endpoints(self) -> list[Endpoint]:
+        """Every endpoint of the app, with parameters from the API info."""
+        await self._load_info()
+        return list(self.endpoint_map)
+
+    async def endpoint(self, endpoint: str | int) -> Endpoint:
+        """One endpoint by api name or `fn_index`; raises `EndpointNotFound`."""
+        return await self._resolve(endpoint, 0, ())
+
+    async def _load_info(self) -> None:
+        endpoints = self.endpoint_map
+        if endpoints.has_info:
+            return
+        async with self._info_lock:
+            if endpoints.has_info:
+                return
+            url = self._api_url("info")
+            try:
+                response, body = await request_json(
+                    self._http,
+                    "GET",
+                    url,
+                    what="the API info",
+                    auth=self._auth,
+                    headers=self.headers,
+                    timeout=self.timeouts.for_requests(),
+                    params={"all_endpoints": "True"},
+                )
+                if response.status_code != 200:
+                    raise RequestFailed(
+                        f"HTTP {response.status_code}: {describe_status(response, body)}",
+                        status_code=response.status_code,
+                        url=url,
+                        raw=body,
+                    )
+                info = json.loads(body)
+                if not isinstance(info, dict):
+                    raise ValueError("not a JSON object")
+            except (GradioRawError, ValueError) as exc:
+                # The config alone is enough to call by position, so a broken
+                # info route only costs parameter names and defaults.
+                logger.warning("Could not read the API info at %s: %s", url, exc)
+                info = {}
+            endpoints.attach_info(info)
+
+    async def _resolve(self, target: str | int, positional: int, keywords: tuple[str, ...]) -> Endpoint:
+        endpoints = self.endpoint_map
+        try:
+            endpoint = endpoints.get(target)
+        except GradioRawError:
+            # Build the error with parameter lists and a keyword-aware guess.
+            await self._load_info()
+            endpoints.get(target, keywords=keywords)
+            raise
+        if keywords or positional < endpoint.parameter_count:
+            await self._load_info()
+            endpoint = endpoints.get(target)
+        return endpoint
+
+    # Calls.
+
+    def submit(self, endpoint: str | int, /, *args: Any, **kwargs: Any) -> Job:
+        """Start a call in the client's default session; see `Session.submit`."""
+        return self.session.submit(endpoint, *args, **kwargs)
+
+    async def predict(self, endpoint: str | int, /, *args: Any, **kwargs: Any) -> Result:
+        """Call an endpoint in the client's default session and return its outputs.
+
+        `endpoint` is an api name (`"/infer"`) or an `fn_index`. Arguments are
+        placed by position and by parameter name; omitted ones take the app's
+        defaults.
+        """
+        return await self.session.predict(endpoint, *args, **kwargs)
+
+    def new_session(self) -> Session:
+        """Open another session: its own State and its own data stream."""
+        session = Session(self, _new_session_hash())
+        self._extra_sessions.append(session)
+        return session
+
+    # Plumbing used by sessions.
+
+    def _api_url(self, route: str) -> str:
+        return urljoin(self.base_url, self.config.prefix_path + route)
+
+    def _start_soon(self, function: Callable[..., Awaitable[Any]], *args: Any) -> None:
+        if self._task_group is None or self._closing:
+            raise RuntimeError("The client is not open; use 'async with Client(...)'.")
+        self._task_group.start_soon(function, *args)
+
+    async def _send_cancel(self, session_hash: str, fn_index: int, event_id: str) -> None:
+        url = self._api_url("cancel")
+        body = {"session_hash": session_hash, "fn_index": fn_index, "event_id": event_id}
+        try:
+            with anyio.fail_after(self.timeouts.read or 30):
+                response, text = await request_json(
+                    self._http,
+                    "POST",
+                    url,
+                    what="the cancel answer",
+                    auth=self._auth,
+                    headers=self.headers,
+                    timeout=self.timeouts.for_requests(),
+                    json_body=body,
+                )
+            if response.status_code != 200:
+                logger.warning("Cancel of event %s answered HTTP %s: %s", event_id,
+                               response.status_code, text[:200])
+        except (GradioRawError, TimeoutError) as exc:
+            logger.warning("Could not cancel event %s on the server: %s", event_id, exc)

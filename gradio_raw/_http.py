@@ -1,0 +1,183 @@
+"""HTTP plumbing: timeouts, credentials scoped to an origin, and error mapping.
+
+Every request the client sends goes through `send_json`/`get_json` here or
+through the session stream, so httpx errors become gradio-raw errors in one
+place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from ._exceptions import RequestFailed, RequestTimeout, shorten
+from ._version import __version__
+
+__all__ = [
+    "USER_AGENT",
+    "Timeouts",
+    "TokenAuth",
+    "origin_of",
+    "redact",
+    "redacting_filter",
+    "request_json",
+]
+
+logger = logging.getLogger("gradio_raw")
+
+USER_AGENT = f"gradio-raw/{__version__}"
+
+# Hugging Face user tokens start with "hf_"; anything shaped like one is
+# masked in log lines and error messages, whatever its source.
+_TOKEN_PATTERN = re.compile(r"\bhf_[A-Za-z0-9]{6,}")
+_BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',]+")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Mask tokens in `text`: known `secrets`, anything shaped like an HF token, and bearer values."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    text = _TOKEN_PATTERN.sub("hf_***", text)
+    return _BEARER_PATTERN.sub(r"\1***", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Masks tokens in every record of the gradio_raw logger, at every level."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, self.secrets)
+        if cleaned != message or record.args:
+            record.msg = cleaned
+            record.args = None
+        return True
+
+
+redacting_filter = RedactingFilter()
+logger.addFilter(redacting_filter)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Time limits in seconds; None means no limit.
+
+    - `connect`: to open a connection.
+    - `read`: for the answer to an ordinary request (config, info, join, cancel).
+    - `stream_idle`: the longest silence tolerated on a data stream. Servers send
+      a heartbeat every 15 s on an idle stream, so the default allows three
+      missed heartbeats and a margin for proxies that buffer.
+    - `job`: the deadline of a whole job, from submission to result.
+    """
+
+    connect: float | None = 10.0
+    read: float | None = 60.0
+    stream_idle: float | None = 60.0
+    job: float | None = None
+
+    def for_requests(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.read, pool=None)
+
+    def for_stream(self) -> httpx.Timeout:
+        return httpx.Timeout(
+            connect=self.connect, read=self.stream_idle, write=self.read, pool=None
+        )
+
+
+def origin_of(url: httpx.URL | str) -> tuple[str, str, int | None]:
+    parsed = httpx.URL(url)
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
+    return (parsed.scheme, parsed.host, port)
+
+
+class TokenAuth(httpx.Auth):
+    """Adds `Authorization: Bearer <token>` only to requests for the given origins.
+
+    httpx drops the header itself when a redirect leaves the origin, so the token
+    never reaches another host.
+    """
+
+    def __init__(self, token: str, origins: Iterable[httpx.URL | str]) -> None:
+        self._token = token
+        self._origins = {origin_of(origin) for origin in origins}
+
+    def add_origin(self, url: httpx.URL | str) -> None:
+        self._origins.add(origin_of(url))
+
+    def __repr__(self) -> str:
+        return f"TokenAuth(origins={sorted(map(str, self._origins))})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if origin_of(request.url) in self._origins:
+            request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+def describe_status(response: httpx.Response, body: str) -> str:
+    """A short reason for an error status, from a JSON `detail` when there is one."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return shorten(body.strip(), 200) or response.reason_phrase
+    if isinstance(document, dict) and "detail" in document:
+        detail = document["detail"]
+        if isinstance(detail, dict):
+            return str(detail.get("error") or detail)
+        return str(detail)
+    return shorten(body.strip(), 200) or response.reason_phrase
+
+
+async def request_json(
+    http: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    what: str,
+    auth: httpx.Auth | None,
+    headers: dict[str, str],
+    timeout: httpx.Timeout,
+    json_body: Any = None,
+    params: dict[str, str] | None = None,
+) -> tuple[httpx.Response, str]:
+    """Send one request and return the response with its body as text.
+
+    Network failures and timeouts become `RequestFailed`/`RequestTimeout`;
+    status codes are left to the caller, which knows what each one means.
+    `what` names the request in messages ("the config", "the join request").
+    """
+    try:
+        response = await http.request(
+            method,
+            url,
+            json=json_body,
+            params=params,
+            headers=headers,
+            auth=auth or httpx.USE_CLIENT_DEFAULT,
+            timeout=timeout,
+        )
+    except httpx.TimeoutException as exc:
+        raise RequestTimeout(
+            f"Timed out waiting for {what} from {url} ({type(exc).__name__}); "
+            "raise the timeout if the app is slow to answer.",
+            url=url,
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise RequestFailed(
+            f"Could not get {what} from {url}: {type(exc).__name__}: {exc or 'no detail'}",
+            url=url,
+        ) from exc
+
+    body = response.text
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("%s %s -> %s %s", method, url, response.status_code, shorten(body, 500))
+    return response, body

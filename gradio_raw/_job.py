@@ -1,0 +1,196 @@
+"""The handle a caller holds for one submitted call."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from collections.abc import AsyncIterator, Generator
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from ._endpoints import Endpoint
+from ._exceptions import GradioRawError, JobCancelled, JobTimeout
+from ._machine import JobMachine
+from ._types import Event, Output, Result
+
+if TYPE_CHECKING:
+    from ._session import Session
+
+__all__ = ["Job"]
+
+logger = logging.getLogger("gradio_raw")
+
+# Events kept for a caller that has not started iterating yet. Partial outputs
+# are not counted: only the latest one is kept until someone iterates.
+_UNREAD_EVENT_LIMIT = 256
+
+
+class Job:
+    """A call submitted to the app's queue.
+
+    - `await job` (or `await job.result()`) returns the `Result` or raises.
+    - `async for event in job` yields `Queued`, `Started`, `Progress`, `Log`,
+      `Output` and finally `Completed`; it raises the job's error (an
+      `AppError`, for example) where the job fails.
+    - `await job.cancel()` asks the server to stop the job.
+
+    Until a caller starts iterating, the job keeps only its latest partial
+    output, so a long generator costs no memory for a caller that only wants
+    the result. Once iteration starts, every event is kept until it is read.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        target: str | int,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        deadline: float,
+    ) -> None:
+        self.session = session
+        self.target = target
+        self.args = args
+        self.kwargs = kwargs
+        self.deadline = deadline
+        self.endpoint: Endpoint | None = None
+        self.event_id: str | None = None
+        self.machine: JobMachine | None = None
+
+        self._events: deque[Event] = deque()
+        self._iterating = False
+        self._wakeup = anyio.Event()
+        self._finished = anyio.Event()
+        self._result: Result | None = None
+        self._error: BaseException | None = None
+        self._cancel_requested = False
+        self.join_scope: anyio.CancelScope | None = None
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else "pending"
+        return f"<Job {self.target!r} event_id={self.event_id!r} {state}>"
+
+    @property
+    def fn_index(self) -> int | None:
+        return self.endpoint.fn_index if self.endpoint else None
+
+    @property
+    def done(self) -> bool:
+        return self._finished.is_set()
+
+    @property
+    def started(self) -> bool:
+        """Whether the client saw the server start this job."""
+        return bool(self.machine and self.machine.started)
+
+    # Called by the session.
+
+    def push(self, event: Event) -> None:
+        if self.done:
+            return
+        if not self._iterating:
+            self._buffer_unread(event)
+        else:
+            self._events.append(event)
+        self._wakeup.set()
+
+    def finish(self, result: Result | None = None, error: BaseException | None = None) -> None:
+        if self.done:
+            return
+        self._result = result
+        self._error = error
+        self._finished.set()
+        self._wakeup.set()
+
+    def _buffer_unread(self, event: Event) -> None:
+        if isinstance(event, Output) and self._events and isinstance(self._events[-1], Output):
+            self._events[-1] = event
+            return
+        self._events.append(event)
+        if len(self._events) > _UNREAD_EVENT_LIMIT:
+            self._events.popleft()
+
+    # Public API.
+
+    def __await__(self) -> Generator[Any, None, Result]:
+        return self.result().__await__()
+
+    async def result(self) -> Result:
+        """Wait for the job to finish and return its outputs, or raise its error."""
+        await self._wait(self._finished)
+        return self._outcome()
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        self._iterating = True
+        while True:
+            if self._events:
+                yield self._events.popleft()
+                continue
+            if self.done:
+                self._outcome()
+                return
+            wakeup = self._wakeup
+            await self._wait(wakeup)
+            if wakeup is self._wakeup:
+                self._wakeup = anyio.Event()
+
+    async def cancel(self) -> None:
+        """Ask the server to stop this job and end it with `JobCancelled`.
+
+        Does nothing for a job that already finished. The server stops every
+        running job of the same endpoint in the same session, so jobs that must
+        be cancelled on their own belong in sessions of their own
+        (`client.new_session()`).
+        """
+        if self.done or self._cancel_requested:
+            return
+        self._cancel_requested = True
+        if self.join_scope is not None and self.event_id is None:
+            # The join request itself is shielded; the job is cancelled on the
+            # server as soon as its event id is known.
+            return
+        await self.session.cancel_job(self, JobCancelled("The job was cancelled by the caller."))
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel_requested
+
+    # Helpers.
+
+    def _outcome(self) -> Result:
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+    async def _wait(self, event: anyio.Event) -> None:
+        remaining = self.deadline - anyio.current_time()
+        if remaining == math.inf:
+            await event.wait()
+            return
+        try:
+            with anyio.fail_after(max(remaining, 0)):
+                await event.wait()
+        except TimeoutError:
+            await self._time_out()
+
+    async def _time_out(self) -> None:
+        may_have_run = self.started
+        with anyio.CancelScope(shield=True):
+            await self.session.cancel_job(
+                self,
+                JobTimeout(
+                    f"The job on {self.target} did not finish within its deadline "
+                    "and was cancelled.",
+                    may_have_run=may_have_run,
+                ),
+            )
+        error = self._error
+        if isinstance(error, GradioRawError):
+            raise error
+        raise JobTimeout(
+            f"The job on {self.target} did not finish within its deadline.",
+            may_have_run=may_have_run,
+        )

@@ -1,0 +1,450 @@
+"""A session: one `session_hash`, its jobs, and the one data stream that carries them.
+
+The server keeps State and pending messages per session, and one
+`GET <prefix>queue/data?session_hash=...` stream delivers the messages of every
+job of the session. The reader runs while the session has jobs pending; when
+the server ends the stream (`close_stream`, or EOF on older protocols) and
+jobs joined since are still pending, it opens a new stream for them.
+
+Server-side rules the reader obeys: closing a stream while jobs are pending
+cancels those jobs on the server, and a session the server has dropped cannot
+be resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import httpx
+from httpx_sse import EventSource
+
+from ._exceptions import (
+    GradioRawError,
+    JobCancelled,
+    JoinRejected,
+    MalformedMessage,
+    ProtocolError,
+    QueueFull,
+    RequestFailed,
+    SessionLost,
+    StreamEnded,
+    shorten,
+)
+from ._http import describe_status, request_json
+from ._job import Job
+from ._machine import JobMachine, parse_message
+from ._types import Result
+
+if TYPE_CHECKING:
+    from ._client import Client
+
+__all__ = ["Session"]
+
+logger = logging.getLogger("gradio_raw")
+
+# Messages that arrive for an event id whose join answer has not been read
+# yet are held back, up to this many in all.
+_EARLY_MESSAGE_LIMIT = 10_000
+
+# A stream that ends this many times in a row without a message for any
+# pending job means the server has lost those jobs.
+_MAX_EMPTY_STREAMS = 3
+
+
+class Session:
+    """One server-side session: shared State, one data stream for all its jobs.
+
+    Get the client's default session as `client.session`, or a new independent
+    one with `client.new_session()`. Sessions share the client's connections,
+    config and API info.
+    """
+
+    def __init__(self, client: Client, session_hash: str) -> None:
+        self.client = client
+        self.session_hash = session_hash
+        self._jobs: dict[str, Job] = {}
+        self._joining = 0
+        self._early: dict[str, list[dict[str, Any]]] = {}
+        self._early_count = 0
+        self._reader_running = False
+        # Set when the server sends close_stream, so the reader stops reading.
+        self._stream_closed = False
+
+    def __repr__(self) -> str:
+        return f"<Session {self.session_hash} pending={len(self._jobs)}>"
+
+    @property
+    def pending(self) -> int:
+        """The number of jobs joined and not yet finished."""
+        return len(self._jobs)
+
+    def submit(self, endpoint: str | int, /, *args: Any, **kwargs: Any) -> Job:
+        """Start a call in the background and return its `Job` at once.
+
+        `endpoint` is an api name (`"/infer"`) or an `fn_index`. Errors (an
+        unknown endpoint, a rejected join) surface when the job is awaited or
+        iterated.
+        """
+        timeout = self.client.timeouts.job
+        deadline = math.inf if timeout is None else anyio.current_time() + timeout
+        job = Job(self, endpoint, args, kwargs, deadline=deadline)
+        self.client._start_soon(self._run_job, job)
+        return job
+
+    async def predict(self, endpoint: str | int, /, *args: Any, **kwargs: Any) -> Result:
+        """Call the endpoint and return its outputs.
+
+        Cancelling the caller (an anyio cancel scope or timeout around this
+        call) cancels the job on the server too.
+        """
+        job = self.submit(endpoint, *args, **kwargs)
+        try:
+            return await job.result()
+        except BaseException:
+            if not job.done:
+                with anyio.CancelScope(shield=True):
+                    await job.cancel()
+            raise
+
+    # The life of a job.
+
+    async def _run_job(self, job: Job) -> None:
+        try:
+            await self._join(job)
+        except GradioRawError as exc:
+            job.finish(error=exc)
+        except Exception as exc:  # a bug here must reach the caller, not the task group
+            logger.exception("Unexpected error while submitting %r", job)
+            job.finish(error=exc)
+
+    async def _join(self, job: Job) -> None:
+        client = self.client
+        keywords = tuple(job.kwargs)
+        endpoint = await client._resolve(job.target, len(job.args), keywords)
+        job.endpoint = endpoint
+        data = endpoint.bind(job.args, job.kwargs)
+        job.machine = JobMachine(endpoint, client._decoder, diffs=client.config.diffs)
+
+        body = {
+            "data": data,
+            "event_data": None,
+            "fn_index": endpoint.fn_index,
+            "trigger_id": None,
+            "session_hash": self.session_hash,
+        }
+        self._joining += 1
+        try:
+            async with client._join_limiter:
+                if job.cancel_requested:
+                    raise JobCancelled("The job was cancelled before it was sent.")
+                # Shielded, so that a caller's cancellation cannot lose the
+                # event id of a job the server has already queued.
+                with anyio.CancelScope(shield=True) as scope:
+                    job.join_scope = scope
+                    event_id = await self._post_join(body, endpoint.name)
+            self._register(job, event_id)
+        finally:
+            self._joining -= 1
+            if self._joining == 0 and self._early:
+                dropped = sum(len(messages) for messages in self._early.values())
+                logger.debug("Dropping %d messages for unknown event ids", dropped)
+                self._early.clear()
+                self._early_count = 0
+
+        if job.cancel_requested:
+            await self.cancel_job(job, JobCancelled("The job was cancelled by the caller."))
+
+    async def _post_join(self, body: dict[str, Any], name: str) -> str:
+        client = self.client
+        url = client._api_url("queue/join")
+        response, text = await request_json(
+            client._http,
+            "POST",
+            url,
+            what="the join answer",
+            auth=client._auth,
+            headers={**client.headers, "x-gradio-user": "api"},
+            timeout=client.timeouts.for_requests(),
+            json_body=body,
+        )
+        status = response.status_code
+        if status == 503 and "full" in text.lower():
+            raise QueueFull(
+                f"The app's queue is full; {name} was not accepted. Retry later. "
+                f"Server said: {describe_status(response, text)}",
+                status_code=status,
+                url=url,
+                raw=text,
+            )
+        if status != 200:
+            raise JoinRejected(
+                f"The app rejected the join request for {name} with HTTP {status}: "
+                f"{describe_status(response, text)}",
+                status_code=status,
+                url=url,
+                raw=text,
+            )
+        try:
+            event_id = json.loads(text)["event_id"]
+        except (ValueError, KeyError, TypeError):
+            event_id = None
+        if not isinstance(event_id, str):
+            raise ProtocolError(
+                f"Expected {{\"event_id\": ...}} in answer to the join request for {name}, "
+                f"received: {shorten(text, 200)}",
+                raw=text,
+            )
+        return event_id
+
+    def _register(self, job: Job, event_id: str) -> None:
+        job.event_id = event_id
+        assert job.machine is not None
+        job.machine.event_id = event_id
+        self._jobs[event_id] = job
+
+        for message in self._early.pop(event_id, []):
+            self._early_count -= 1
+            self._deliver(job, message)
+        if not self._reader_running and self._jobs:
+            self._reader_running = True
+            self.client._start_soon(self._read_streams)
+
+    async def cancel_job(self, job: Job, reason: GradioRawError) -> None:
+        """End `job` with `reason` and ask the server to stop it."""
+        if job.done:
+            return
+        event_id = job.event_id
+        endpoint = job.endpoint
+        if event_id is not None:
+            self._jobs.pop(event_id, None)
+        job.finish(error=reason)
+        if event_id is None or endpoint is None:
+            return
+
+        self._fail_siblings(job)
+        await self.client._send_cancel(self.session_hash, endpoint.fn_index, event_id)
+
+    def _fail_siblings(self, job: Job) -> None:
+        # The server's cancel stops every running job of this endpoint in this
+        # session, and those jobs never receive a completion message.
+        for event_id, other in list(self._jobs.items()):
+            if other.fn_index == job.fn_index and other.started:
+                self._jobs.pop(event_id, None)
+                other.finish(
+                    error=JobCancelled(
+                        f"The server stopped this job on {other.target} because another "
+                        "running job of the same endpoint in the same session was "
+                        "cancelled. Use client.new_session() for jobs that must be "
+                        "cancelled on their own."
+                    )
+                )
+
+    # The data stream.
+
+    async def _read_streams(self) -> None:
+        empty_streams = 0
+        try:
+            while self._jobs:
+                delivered = await self._read_one_stream()
+                empty_streams = 0 if delivered else empty_streams + 1
+                if self._jobs and empty_streams >= _MAX_EMPTY_STREAMS:
+                    self._fail_all(
+                        lambda job: StreamEnded(
+                            f"The data stream ended {empty_streams} times in a row without "
+                            "any message for this job; the server has lost it.",
+                            may_have_run=job.started,
+                        )
+                    )
+        except Exception as exc:
+            logger.exception("The data stream reader failed")
+            self._fail_all(
+                lambda job: StreamEnded(
+                    f"The data stream reader failed: {type(exc).__name__}: {exc}",
+                    may_have_run=job.started,
+                )
+            )
+        finally:
+            self._reader_running = False
+            # A job may have joined while the reader was finishing.
+            if self._jobs and not self.client._closing:
+                self._reader_running = True
+                self.client._start_soon(self._read_streams)
+
+    async def _read_one_stream(self) -> int:
+        """Read one data stream to its end; return how many job messages it carried."""
+        client = self.client
+        url = client._api_url("queue/data")
+        delivered = 0
+        try:
+            async with client._http.stream(
+                "GET",
+                url,
+                params={"session_hash": self.session_hash},
+                headers={
+                    **client.headers,
+                    "Accept": "text/event-stream",
+                    "Cache-Control": "no-store",
+                },
+                auth=client._auth or httpx.USE_CLIENT_DEFAULT,
+                timeout=client.timeouts.for_stream(),
+            ) as response:
+                if not self._check_stream_response(response, await self._peek_error(response)):
+                    return 0
+                async for sse in EventSource(response).aiter_sse():
+                    if not sse.data:
+                        continue
+                    delivered += self._dispatch(sse.data)
+                    if self._stream_closed:
+                        break
+        except httpx.TimeoutException:
+            idle = client.timeouts.stream_idle
+            self._fail_all(
+                lambda job: StreamEnded(
+                    f"The data stream was silent for {idle} s, without even a heartbeat; "
+                    "the server or a proxy stopped sending. The server may still run the "
+                    "job." if job.started else
+                    f"The data stream was silent for {idle} s, without even a heartbeat.",
+                    may_have_run=job.started,
+                )
+            )
+        except httpx.HTTPError as exc:
+            self._fail_all(
+                lambda job: StreamEnded(
+                    f"The data stream broke before the job completed: {type(exc).__name__}: "
+                    f"{exc or 'no detail'}. The server cancels jobs whose stream closes, "
+                    + ("but this one had started and may have partly run."
+                       if job.started else "and this one had not started."),
+                    may_have_run=job.started,
+                )
+            )
+        finally:
+            self._stream_closed = False
+        return delivered
+
+    async def _peek_error(self, response: httpx.Response) -> str:
+        if response.status_code == 200:
+            return ""
+        await response.aread()
+        return response.text
+
+    def _check_stream_response(self, response: httpx.Response, body: str) -> bool:
+        status = response.status_code
+        if status == 404 and "session" in body.lower():
+            self._fail_all(
+                lambda job: SessionLost(
+                    "The server does not know this session (HTTP 404). Behind several "
+                    "replicas this means the load balancer sent the stream to another "
+                    "replica: enable sticky sessions.",
+                    may_have_run=job.started,
+                    raw=body,
+                )
+            )
+            return False
+        if status != 200:
+            self._fail_all(
+                lambda job: RequestFailed(
+                    f"The data stream request failed with HTTP {status}: "
+                    f"{describe_status(response, body)}",
+                    status_code=status,
+                    url=str(response.url),
+                    raw=body,
+                )
+            )
+            return False
+        content_type = response.headers.get("content-type", "")
+        if "text/event-stream" not in content_type:
+            self._fail_all(
+                lambda job: ProtocolError(
+                    f"Expected a text/event-stream answer on the data stream, received "
+                    f"'{content_type or 'no content type'}'."
+                )
+            )
+            return False
+        return True
+
+    def _dispatch(self, text: str) -> int:
+        """Route one stream message; return 1 when it belonged to a pending job."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("recv [%s] %s", self.session_hash, shorten(text, 1000))
+        try:
+            message = parse_message(text)
+        except MalformedMessage as exc:
+            return self._on_malformed(exc)
+
+        kind = message["msg"]
+        event_id = message.get("event_id")
+        if kind == "heartbeat":
+            return 0
+        if kind == "close_stream":
+            self._stream_closed = True
+            return 0
+        if not isinstance(event_id, str):
+            return self._on_session_message(message, text)
+
+        job = self._jobs.get(event_id)
+        if job is None:
+            return self._hold_early(event_id, message)
+        self._deliver(job, message)
+        return 1
+
+    def _deliver(self, job: Job, message: dict[str, Any]) -> None:
+        machine = job.machine
+        assert machine is not None
+        try:
+            event = machine.feed(message)
+        except GradioRawError as exc:
+            machine.fail(exc)
+            event = None
+        if event is not None:
+            job.push(event)
+        if machine.done:
+            assert job.event_id is not None
+            self._jobs.pop(job.event_id, None)
+            job.finish(result=machine.result, error=machine.error)
+
+    def _hold_early(self, event_id: str, message: dict[str, Any]) -> int:
+        if self._joining == 0 or self._early_count >= _EARLY_MESSAGE_LIMIT:
+            logger.debug("Dropping %s for unknown event id %s", message["msg"], event_id)
+            return 0
+        self._early.setdefault(event_id, []).append(message)
+        self._early_count += 1
+        return 1
+
+    def _on_session_message(self, message: dict[str, Any], text: str) -> int:
+        kind = message["msg"]
+        if kind == "unexpected_error":
+            detail = str(message.get("message") or "no message")
+            error_type = SessionLost if message.get("session_not_found") else StreamEnded
+            self._fail_all(
+                lambda job: error_type(
+                    f"The server reported an error for the whole session: {detail}",
+                    may_have_run=job.started,
+                    raw=text,
+                )
+            )
+            return 1
+        logger.debug("Ignoring session-level message %r", kind)
+        return 0
+
+    def _on_malformed(self, error: MalformedMessage) -> int:
+        # A message that cannot be read cannot be routed. With a single job
+        # pending it must be that job's; otherwise failing every job for one
+        # bad line would be worse than waiting for their own messages.
+        if len(self._jobs) == 1:
+            self._fail_all(lambda job: error)
+            return 1
+        logger.warning("Skipping a malformed message on the data stream: %s", error.raw)
+        return 0
+
+    def _fail_all(self, make_error: Callable[[Job], GradioRawError]) -> None:
+        jobs = list(self._jobs.values())
+        self._jobs.clear()
+        for job in jobs:
+            if job.machine is not None:
+                job.machine.fail(make_error(job))
+                job.finish(error=job.machine.error)
