@@ -1,7 +1,5 @@
 """gradio-raw: call Gradio apps from async Python by speaking their protocol directly."""
 
-from __future__ import annotations
-
 from ._client import DEFAULT_HUB_URL, Client
 from ._config import SUPPORTED_PROTOCOLS, AppConfig
 from ._endpoints import Endpoint, Parameter, ReturnValue

@@ -135,8 +135,8 @@ class Client:
         self._task_group = task_group
         try:
             await self._open()
-        except BaseException as exc:
-            await self._shutdown(type(exc), exc, exc.__traceback__)
+        except BaseException:
+            await self.aclose()
             raise
         return self
 
@@ -146,18 +146,10 @@ class Client:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        await self._shutdown(exc_type, exc, traceback)
+        await self.aclose()
 
     async def aclose(self) -> None:
         """Cancel pending jobs, stop the data streams and close owned connections."""
-        await self._shutdown(None, None, None)
-
-    async def _shutdown(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
         if self._closing:
             return
         self._closing = True
@@ -165,8 +157,12 @@ class Client:
         task_group, self._task_group = self._task_group, None
         try:
             if task_group is not None:
+                # Background tasks catch their own errors, so leaving the task
+                # group only waits for them to finish cancelling. The caller's
+                # exception, if any, propagates unchanged instead of being
+                # wrapped in an exception group.
                 task_group.cancel_scope.cancel()
-                await task_group.__aexit__(exc_type, exc, traceback)
+                await task_group.__aexit__(None, None, None)
         finally:
             if self._owns_http:
                 with anyio.CancelScope(shield=True):
@@ -351,7 +347,7 @@ class Client:
             await self._load_info()
             endpoints.get(target, keywords=keywords)
             raise
-        if keywords or positional < endpoint.parameter_count:
+        if keywords or positional != endpoint.parameter_count:
             await self._load_info()
             endpoint = endpoints.get(target)
         return endpoint

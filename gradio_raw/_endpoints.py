@@ -20,6 +20,16 @@ __all__ = ["Endpoint", "EndpointMap", "Parameter", "ReturnValue"]
 
 Visibility = Literal["public", "undocumented", "private"]
 
+# Chatbot and JSON components describe their type in hundreds of characters;
+# listings cut it so that each endpoint stays on one readable line.
+_TYPE_DISPLAY_LIMIT = 40
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= _TYPE_DISPLAY_LIMIT:
+        return text
+    return text[: _TYPE_DISPLAY_LIMIT - 3] + "..."
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -34,11 +44,12 @@ class Parameter:
     schema: Any = None
 
     def describe(self) -> str:
+        """The parameter as in a signature, with long types and defaults shortened."""
         text = self.name
         if self.python_type:
-            text += f": {self.python_type}"
+            text += f": {_shorten(self.python_type)}"
         if self.has_default:
-            text += f" = {self.default!r}"
+            text += f" = {_shorten(repr(self.default))}"
         return text
 
 
@@ -130,8 +141,10 @@ class Endpoint:
         for key, value in kwargs.items():
             if key not in names:
                 accepted = ", ".join(names) or "none"
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
                 raise ArgumentError(
-                    f"Endpoint {self.name} has no parameter '{key}'. "
+                    f"Endpoint {self.name} has no parameter '{key}'.{hint} "
                     f"Accepted parameters: {accepted}."
                 )
             position = names.index(key)

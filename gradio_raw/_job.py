@@ -122,15 +122,17 @@ class Job:
         await self._wait(self._finished)
         return self._outcome()
 
-    async def __aiter__(self) -> AsyncIterator[Event]:
+    def __aiter__(self) -> AsyncIterator[Event]:
         self._iterating = True
+        return self
+
+    async def __anext__(self) -> Event:
         while True:
             if self._events:
-                yield self._events.popleft()
-                continue
+                return self._events.popleft()
             if self.done:
                 self._outcome()
-                return
+                raise StopAsyncIteration
             wakeup = self._wakeup
             await self._wait(wakeup)
             if wakeup is self._wakeup:

@@ -17,6 +17,7 @@ import json
 import logging
 import math
 from collections.abc import Callable
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -50,6 +51,9 @@ logger = logging.getLogger("gradio_raw")
 # Messages that arrive for an event id whose join answer has not been read
 # yet are held back, up to this many in all.
 _EARLY_MESSAGE_LIMIT = 10_000
+
+# Seconds to wait for the server to end the response after close_stream.
+_CLOSE_GRACE = 5.0
 
 # A stream that ends this many times in a row without a message for any
 # pending job means the server has lost those jobs.
@@ -295,12 +299,18 @@ class Session:
             ) as response:
                 if not self._check_stream_response(response, await self._peek_error(response)):
                     return 0
-                async for sse in EventSource(response).aiter_sse():
-                    if not sse.data:
-                        continue
-                    delivered += self._dispatch(sse.data)
-                    if self._stream_closed:
-                        break
+                # The stream is read to its end rather than left with `break`:
+                # a generator chain abandoned midway is finalized by the garbage
+                # collector, which trio reports as a ResourceWarning. After
+                # close_stream the server ends the response at once; the
+                # deadline covers one that does not.
+                with anyio.CancelScope() as scope:
+                    async with aclosing(EventSource(response).aiter_sse()) as messages:
+                        async for sse in messages:
+                            if sse.data:
+                                delivered += self._dispatch(sse.data)
+                            if self._stream_closed and scope.deadline == math.inf:
+                                scope.deadline = anyio.current_time() + _CLOSE_GRACE
         except httpx.TimeoutException:
             idle = client.timeouts.stream_idle
             self._fail_all(
