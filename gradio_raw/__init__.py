@@ -94,7 +94,7 @@ __all__ = [
 # gradio_raw._client.Client).
 for _name in __all__:
     _value = globals()[_name]
-    if hasattr(_value, "__module__") and getattr(_value, "__module__", "").startswith("gradio_raw."):
+    if str(getattr(_value, "__module__", "")).startswith("gradio_raw."):
         try:
             _value.__module__ = "gradio_raw"
         except (AttributeError, TypeError):

@@ -63,11 +63,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "fails after 60 s of silence)",
     )
     common.add_argument(
-        "--connect-timeout", type=float, default=10.0, metavar="SECONDS",
+        "--connect-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
         help="time allowed to open a connection (default: 10)",
     )
     common.add_argument(
         "--hub-url", default=DEFAULT_HUB_URL, help="the Hub used to resolve Space ids"
+    )
+    common.add_argument(
+        "--session-hash",
+        default=None,
+        help="the session to join (default: a new random one); reuse one to keep the "
+        "app's State between calls",
     )
     common.add_argument(
         "--debug", action="store_true", help="log protocol messages on stderr (tokens redacted)"
@@ -143,6 +152,7 @@ def _client_for(options: argparse.Namespace) -> Client:
         headers=_parse_headers(options.header),
         timeouts=Timeouts(connect=options.connect_timeout, job=options.timeout),
         hub_url=options.hub_url,
+        session_hash=options.session_hash,
     )
 
 
@@ -197,7 +207,7 @@ def _print_endpoints(client: Client, endpoints: list[Endpoint], out: TextIO) -> 
         file=out,
     )
     for endpoint in callable_endpoints:
-        flags = [endpoint.visibility] if endpoint.visibility != "public" else []
+        flags: list[str] = [endpoint.visibility] if endpoint.visibility != "public" else []
         if endpoint.generator:
             flags.append("generator")
         suffix = f"  [{', '.join(flags)}]" if flags else ""
@@ -270,9 +280,7 @@ class _StatusPrinter:
             if fraction is None:
                 return f"running: {desc}{unit.index} {unit.unit or ''}".rstrip()
             counts = (
-                f" {unit.index}/{unit.length} {unit.unit or ''}".rstrip()
-                if unit.length
-                else ""
+                f" {unit.index}/{unit.length} {unit.unit or ''}".rstrip() if unit.length else ""
             )
             if not self.tty:
                 return f"progress: {desc}{fraction:.0%}{counts}"
@@ -338,14 +346,10 @@ async def _run_call(options: argparse.Namespace, out: TextIO, err: TextIO) -> in
     return EXIT_OK
 
 
-def _configure_logging(debug: bool, err: TextIO) -> None:
-    if not debug:
-        return
+def _debug_handler(err: TextIO) -> logging.Handler:
     handler = logging.StreamHandler(err)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logger = logging.getLogger("gradio_raw")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    return handler
 
 
 def _first_line_error(error: BaseException) -> str:
@@ -357,7 +361,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     options = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
-    _configure_logging(options.debug, err)
+    logger = logging.getLogger("gradio_raw")
+    handler = _debug_handler(err) if options.debug else None
+    previous_level = logger.level
+    if handler is not None:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
 
     async def run() -> int:
         if options.command == "api":
@@ -378,3 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gradio-raw: interrupted", file=err)
         return EXIT_INTERRUPTED
+    finally:
+        if handler is not None:
+            logger.removeHandler(handler)
+            logger.setLevel(previous_level)

@@ -6,7 +6,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -217,8 +217,7 @@ class Client:
         if _SPACE_ID.match(src):
             return await self._resolve_space(src)
         raise ConnectError(
-            f"Expected an app URL (http://host:port/) or a Space id (owner/name), "
-            f"received {src!r}."
+            f"Expected an app URL (http://host:port/) or a Space id (owner/name), received {src!r}."
         )
 
     async def _resolve_space(self, space_id: str) -> str:
@@ -269,8 +268,10 @@ class Client:
                 detail = None
             if isinstance(detail, dict) and detail.get("auth_message"):
                 message += f" (it says: {detail['auth_message']})"
-            hint = " Pass hf_token for a private Space." if self._auth is None else (
-                " The token was sent and rejected."
+            hint = (
+                " Pass hf_token for a private Space."
+                if self._auth is None
+                else (" The token was sent and rejected.")
             )
             raise AuthenticationError(f"{message}: HTTP {status} on {url}.{hint}", raw=body)
         content_type = response.headers.get("content-type", "unknown")
@@ -338,7 +339,9 @@ class Client:
                 info = {}
             endpoints.attach_info(info)
 
-    async def _resolve(self, target: str | int, positional: int, keywords: tuple[str, ...]) -> Endpoint:
+    async def _resolve(
+        self, target: str | int, positional: int, keywords: tuple[str, ...]
+    ) -> Endpoint:
         endpoints = self.endpoint_map
         try:
             endpoint = endpoints.get(target)
@@ -378,7 +381,7 @@ class Client:
     def _api_url(self, route: str) -> str:
         return urljoin(self.base_url, self.config.prefix_path + route)
 
-    def _start_soon(self, function: Callable[..., Awaitable[Any]], *args: Any) -> None:
+    def _start_soon(self, function: Callable[..., Coroutine[Any, Any, None]], *args: Any) -> None:
         if self._task_group is None or self._closing:
             raise RuntimeError("The client is not open; use 'async with Client(...)'.")
         self._task_group.start_soon(function, *args)
@@ -392,14 +395,18 @@ class Client:
                     self._http,
                     "POST",
                     url,
-                    what="the cancel answer",
+                    what="the cancel response",
                     auth=self._auth,
                     headers=self.headers,
                     timeout=self.timeouts.for_requests(),
                     json_body=body,
                 )
             if response.status_code != 200:
-                logger.warning("Cancel of event %s answered HTTP %s: %s", event_id,
-                               response.status_code, text[:200])
+                logger.warning(
+                    "The cancel request for event %s returned HTTP %s: %s",
+                    event_id,
+                    response.status_code,
+                    text[:200],
+                )
         except (GradioRawError, TimeoutError) as exc:
             logger.warning("Could not cancel event %s on the server: %s", event_id, exc)

@@ -145,8 +145,7 @@ def parse_config(body: bytes | str, *, url: str) -> AppConfig:
 
     if not isinstance(document, dict):
         raise ConfigError(
-            f"The config at {url} is a JSON {type(document).__name__}; "
-            "expected a JSON object.",
+            f"The config at {url} is a JSON {type(document).__name__}; expected a JSON object.",
             raw=body,
         )
 

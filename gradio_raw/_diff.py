@@ -73,9 +73,7 @@ def _apply_at_root(value: Any, action: Any, payload: Any) -> Any:
             return value + payload
         if isinstance(value, list) and isinstance(payload, list):
             return value + payload
-        raise DiffError(
-            f"Cannot append a {type(payload).__name__} to a {type(value).__name__}"
-        )
+        raise DiffError(f"Cannot append a {type(payload).__name__} to a {type(value).__name__}")
     raise DiffError(f"Diff action {action!r} is not valid on the whole value")
 
 

@@ -9,7 +9,7 @@ expects, and rejects a call that does not fit before anything is sent.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -204,7 +204,7 @@ def _endpoint_from_config(config: AppConfig, position: int, dependency: Dependen
 
     labels = tuple(
         c.label if c else None
-        for c, skipped in zip(input_components, inputs_skipped)
+        for c, skipped in zip(input_components, inputs_skipped, strict=True)
         if not skipped
     )
     # Until the API info arrives, parameters are positional with generated
@@ -272,7 +272,7 @@ class EndpointMap:
                 continue
             self._by_name[endpoint.api_name] = endpoint.fn_index
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Endpoint]:
         return iter(sorted(self._by_index.values(), key=lambda e: e.fn_index))
 
     def __len__(self) -> int:
@@ -305,12 +305,8 @@ class EndpointMap:
             raw_returns = entry.get("returns")
             self._by_index[fn_index] = replace(
                 endpoint,
-                parameters=tuple(
-                    _parameter_from_info(p, i) for i, p in enumerate(raw_parameters)
-                ),
-                returns=tuple(
-                    _return_from_info(r) for r in raw_returns if isinstance(r, Mapping)
-                )
+                parameters=tuple(_parameter_from_info(p, i) for i, p in enumerate(raw_parameters)),
+                returns=tuple(_return_from_info(r) for r in raw_returns if isinstance(r, Mapping))
                 if isinstance(raw_returns, list)
                 else (),
                 description=entry.get("description") or None,
@@ -363,8 +359,7 @@ class EndpointMap:
                 continue
             note = "" if endpoint.visibility == "public" else f" [{endpoint.visibility}]"
             lines.append(
-                f"  {endpoint.name}  fn_index={endpoint.fn_index}  "
-                f"{endpoint.signature()}{note}"
+                f"  {endpoint.name}  fn_index={endpoint.fn_index}  {endpoint.signature()}{note}"
             )
         return "\n".join(lines) or "  (none)"
 

@@ -40,7 +40,7 @@ _BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',]+")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Mask tokens in `text`: known `secrets`, anything shaped like an HF token, and bearer values."""
+    """Mask tokens in `text`: known secrets, HF-shaped tokens and bearer values."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")

@@ -61,8 +61,7 @@ def parse_message(text: str) -> dict[str, Any]:
         ) from None
     if not isinstance(message, dict):
         raise MalformedMessage(
-            f"Expected a JSON object on the data stream, received a JSON "
-            f"{type(message).__name__}.",
+            f"Expected a JSON object on the data stream, received a JSON {type(message).__name__}.",
             raw=text,
         )
     if not isinstance(message.get("msg"), str):
@@ -182,7 +181,7 @@ class JobMachine:
             return None
 
         if "data" not in output:
-            # Gradio 4.31+ answers a cancelled job with success and an empty output.
+            # Gradio 4.31+ reports a cancelled job with success and an empty output.
             self.error = JobCancelled(
                 f"The server cancelled the job on {self.endpoint.name} before it finished."
             )

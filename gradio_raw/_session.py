@@ -48,7 +48,7 @@ __all__ = ["Session"]
 
 logger = logging.getLogger("gradio_raw")
 
-# Messages that arrive for an event id whose join answer has not been read
+# Messages that arrive for an event id whose join response has not been read
 # yet are held back, up to this many in all.
 _EARLY_MESSAGE_LIMIT = 10_000
 
@@ -170,7 +170,7 @@ class Session:
             client._http,
             "POST",
             url,
-            what="the join answer",
+            what="the join response",
             auth=client._auth,
             headers={**client.headers, "x-gradio-user": "api"},
             timeout=client.timeouts.for_requests(),
@@ -199,7 +199,7 @@ class Session:
             event_id = None
         if not isinstance(event_id, str):
             raise ProtocolError(
-                f"Expected {{\"event_id\": ...}} in answer to the join request for {name}, "
+                f'Expected {{"event_id": ...}} in the response to the join request for {name}, '
                 f"received: {shorten(text, 200)}",
                 raw=text,
             )
@@ -253,25 +253,19 @@ class Session:
     async def _read_streams(self) -> None:
         empty_streams = 0
         try:
-            while self._jobs:
+            while self._jobs and empty_streams < _MAX_EMPTY_STREAMS:
                 delivered = await self._read_one_stream()
                 empty_streams = 0 if delivered else empty_streams + 1
-                if self._jobs and empty_streams >= _MAX_EMPTY_STREAMS:
-                    self._fail_all(
-                        lambda job: StreamEnded(
-                            f"The data stream ended {empty_streams} times in a row without "
-                            "any message for this job; the server has lost it.",
-                            may_have_run=job.started,
-                        )
-                    )
+            if self._jobs:
+                lost = (
+                    f"The data stream ended {empty_streams} times in a row without "
+                    "any message for this job; the server has lost it."
+                )
+                self._fail_all(lambda job: StreamEnded(lost, may_have_run=job.started))
         except Exception as exc:
             logger.exception("The data stream reader failed")
-            self._fail_all(
-                lambda job: StreamEnded(
-                    f"The data stream reader failed: {type(exc).__name__}: {exc}",
-                    may_have_run=job.started,
-                )
-            )
+            failure = f"The data stream reader failed: {type(exc).__name__}: {exc}"
+            self._fail_all(lambda job: StreamEnded(failure, may_have_run=job.started))
         finally:
             self._reader_running = False
             # A job may have joined while the reader was finishing.
@@ -317,18 +311,25 @@ class Session:
                 lambda job: StreamEnded(
                     f"The data stream was silent for {idle} s, without even a heartbeat; "
                     "the server or a proxy stopped sending. The server may still run the "
-                    "job." if job.started else
-                    f"The data stream was silent for {idle} s, without even a heartbeat.",
+                    "job."
+                    if job.started
+                    else f"The data stream was silent for {idle} s, without even a heartbeat.",
                     may_have_run=job.started,
                 )
             )
         except httpx.HTTPError as exc:
+            broke = (
+                f"The data stream broke before the job completed: {type(exc).__name__}: "
+                f"{exc or 'no detail'}. The server cancels jobs whose stream closes, "
+            )
             self._fail_all(
                 lambda job: StreamEnded(
-                    f"The data stream broke before the job completed: {type(exc).__name__}: "
-                    f"{exc or 'no detail'}. The server cancels jobs whose stream closes, "
-                    + ("but this one had started and may have partly run."
-                       if job.started else "and this one had not started."),
+                    broke
+                    + (
+                        "but this one had started and may have partly run."
+                        if job.started
+                        else "and this one had not started."
+                    ),
                     may_have_run=job.started,
                 )
             )
@@ -370,7 +371,7 @@ class Session:
         if "text/event-stream" not in content_type:
             self._fail_all(
                 lambda job: ProtocolError(
-                    f"Expected a text/event-stream answer on the data stream, received "
+                    f"Expected a text/event-stream response on the data stream, received "
                     f"'{content_type or 'no content type'}'."
                 )
             )

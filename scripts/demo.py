@@ -27,9 +27,7 @@ OUTPUT_DIR = REPO_ROOT / "demo-output"
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     shown = " ".join(shlex.quote(arg) for arg in ("gradio-raw", *args))
     print(f"\n$ {shown}", flush=True)
-    completed = subprocess.run(
-        [CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False
-    )
+    completed = subprocess.run([CLI, *args], capture_output=True, text=True, check=False)
     sys.stdout.write(completed.stdout)
     sys.stdout.write(completed.stderr)
     print(f"(exit code {completed.returncode})", flush=True)
@@ -40,7 +38,7 @@ def save_image(url: str) -> Path:
     OUTPUT_DIR.mkdir(exist_ok=True)
     target = OUTPUT_DIR / ("infer" + Path(url).suffix)
     # The URL is on the demo server this script started on 127.0.0.1.
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=30) as response:
         target.write_bytes(response.read())
     return target
 
@@ -52,16 +50,22 @@ def main() -> int:
         return 1
 
     print("Starting the demo apps on 127.0.0.1 ...", flush=True)
-    with running_app("imagegen_infer", python=python) as infer_app, running_app(
-        "imagegen_run", python=python
-    ) as run_app:
+    with (
+        running_app("imagegen_infer", python=python) as infer_app,
+        running_app("imagegen_run", python=python) as run_app,
+    ):
         print(f"  /infer app: {infer_app.url} (Gradio {infer_app.gradio_version})")
         print(f"  /run app:   {run_app.url} (Gradio {run_app.gradio_version})")
 
         run_cli("api", infer_app.url)
         called = run_cli(
-            "call", infer_app.url, "/infer", "prompt=a cat in a hat", "seed=42",
-            "randomize_seed=false", "--json",
+            "call",
+            infer_app.url,
+            "/infer",
+            "prompt=a cat in a hat",
+            "seed=42",
+            "randomize_seed=false",
+            "--json",
         )
         if called.returncode != 0:
             return called.returncode

@@ -1,0 +1,268 @@
+"""The client and the CLI against real Gradio servers started on 127.0.0.1.
+
+The servers run under the interpreter that `tests/support/servers.py` finds
+(`GRADIO_RAW_SERVER_PYTHON` or `.venv-gradio`). Without one these tests skip,
+unless `GRADIO_RAW_REQUIRE_LIVE=1` (set by CI) turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import anyio
+import httpx
+import pytest
+
+from gradio_raw import (
+    AppError,
+    Client,
+    EndpointNotFound,
+    FileData,
+    JobCancelled,
+    Output,
+    Progress,
+    Started,
+)
+
+from .support.servers import RunningApp, find_server_python, running_app
+
+pytestmark = [pytest.mark.live, pytest.mark.anyio]
+
+
+@pytest.fixture(scope="module")
+def server_python() -> str:
+    python = find_server_python()
+    if python is None:
+        reason = (
+            "no Python with Gradio to run live servers: run scripts/setup or set "
+            "GRADIO_RAW_SERVER_PYTHON"
+        )
+        if os.environ.get("GRADIO_RAW_REQUIRE_LIVE") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return python
+
+
+@pytest.fixture(scope="module")
+def testbed(server_python: str) -> Iterator[RunningApp]:
+    # A short heartbeat interval puts heartbeats on the streams of slow calls.
+    with running_app(
+        "testbed", python=server_python, env={"GRADIO_HEARTBEAT_INTERVAL": "1"}
+    ) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def infer_app(server_python: str) -> Iterator[RunningApp]:
+    with running_app("imagegen_infer", python=server_python) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def run_app(server_python: str) -> Iterator[RunningApp]:
+    with running_app("imagegen_run", python=server_python) as app:
+        yield app
+
+
+async def test_text_endpoint(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        by_position = await client.predict("/echo", "ab", 3)
+        by_keyword = await client.predict("echo", text="xy")
+
+    assert by_position == ["ababab"]
+    assert by_keyword == ["xyxy"]
+
+
+async def test_image_endpoint_file_downloads(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        result = await client.predict("/image", size=16)
+
+    image = result.value
+    assert isinstance(image, FileData)
+    assert image.url is not None
+    async with httpx.AsyncClient() as http:
+        response = await http.get(image.url)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/")
+
+
+async def test_generator_partials_equal_server_values(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        job = client.submit("/gen", count=30)
+        partials = [event.data[0] async for event in job if isinstance(event, Output)]
+        result = await job
+
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    expected = [(alphabet * 2)[:length] for length in range(1, 31)]
+    assert partials == expected
+    assert result == [expected[-1]]
+
+
+async def test_chat_generator_final_equals_last(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        job = client.submit("/chat", "tell me something long", [])
+        partials = [event.data[0] async for event in job if isinstance(event, Output)]
+        result = await job
+
+    assert len(partials) > 2
+    assert partials[-1] == result[0]
+    assert result[0][0]["content"][0]["text"] == "tell me something long"
+
+
+async def test_progress_reports_each_step(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        events = [event async for event in client.submit("/prog", steps=5)]
+
+    steps = [event.units[0].index for event in events if isinstance(event, Progress)]
+    assert steps == [0, 1, 2, 3, 4]
+
+
+async def test_app_errors_are_typed(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        with pytest.raises(AppError) as shown:
+            await client.predict("/fail", "x")
+        with pytest.raises(AppError) as hidden:
+            await client.predict("/fail_plain", "x")
+
+    assert str(shown.value) == "Oops: custom failure"
+    assert hidden.value.details_hidden
+
+
+async def test_state_counts_per_session(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        counts = [(await client.predict("/counter", "t")).value for _ in range(3)]
+        other = await client.new_session().predict("/counter", "o")
+
+    assert counts == ["t:1", "t:2", "t:3"]
+    assert other == ["o:1"]
+
+
+async def test_hidden_and_unqueued_endpoints(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        hidden = await client.predict("/hidden", "h")
+        unqueued = await client.predict("/noq", "n")
+
+    assert len(hidden) == 1
+    assert len(unqueued) == 1
+
+
+async def test_heartbeats_do_not_disturb_call(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        result = await client.predict("/slow", seconds=2.5)
+
+    assert result == ["slept"]
+
+
+async def test_cancel_frees_the_worker(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        job = client.submit("/slow", seconds=30)
+        with pytest.raises(JobCancelled):
+            async for event in job:
+                if isinstance(event, Started):
+                    await job.cancel()
+        started = time.monotonic()
+        after = await client.predict("/upper", "next")
+
+    assert after == ["NEXT"]
+    assert time.monotonic() - started < 10
+
+
+async def test_unknown_endpoint_lists_real_ones(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        with pytest.raises(EndpointNotFound) as caught:
+            await client.predict("/ech", "x")
+
+    assert caught.value.suggestion == "/echo"
+    assert "/upper  fn_index=1" in str(caught.value)
+
+
+async def test_200_concurrent_calls_one_stream(testbed: RunningApp) -> None:
+    streams = 0
+
+    async def count_streams(request: httpx.Request) -> None:
+        nonlocal streams
+        if request.url.path.endswith("/queue/data"):
+            streams += 1
+
+    results: dict[int, object] = {}
+    async with httpx.AsyncClient(event_hooks={"request": [count_streams]}) as http:
+        async with Client(testbed.url, http_client=http) as client:
+
+            async def call(index: int) -> None:
+                results[index] = (await client.predict("/upper", f"call {index}")).value
+
+            async with anyio.create_task_group() as group:
+                for index in range(200):
+                    group.start_soon(call, index)
+
+    assert results == {index: f"CALL {index}" for index in range(200)}
+    # The server ends a session's stream whenever nothing is pending, so a
+    # burst can take a few streams, but never one per call.
+    assert streams <= 10
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gradio_raw", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_infer_returns_url_and_seed(infer_app: RunningApp) -> None:
+    completed = run_cli("call", infer_app.url, "/infer", "prompt=cat", "--json")
+
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    image, seed = document["data"]
+    assert image["url"].startswith(infer_app.url + "gradio_api/file=")
+    assert isinstance(seed, int)
+    assert document["fn_index"] == 0
+
+
+def test_cli_infer_on_run_app_fails(run_app: RunningApp) -> None:
+    completed = run_cli("call", run_app.url, "/infer", "prompt=cat")
+
+    assert completed.returncode == 2
+    assert "/run" in completed.stderr
+    assert "fn_index=0" in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_cli_api_lists_parameters(infer_app: RunningApp) -> None:
+    completed = run_cli("api", infer_app.url, "--json")
+
+    assert completed.returncode == 0, completed.stderr
+    endpoints = json.loads(completed.stdout)["endpoints"]
+    names = [parameter["name"] for parameter in endpoints[0]["parameters"]]
+    assert endpoints[0]["api_name"] == "/infer"
+    assert names == [
+        "prompt",
+        "seed",
+        "width",
+        "height",
+        "randomize_seed",
+        "num_inference_steps",
+    ]
+
+
+def test_cli_app_error_exit_code(testbed: RunningApp) -> None:
+    completed = run_cli("call", testbed.url, "/fail", "x")
+
+    assert completed.returncode == 1
+    assert "Oops: custom failure" in completed.stderr
+
+
+def test_cli_connection_failure_exit_code() -> None:
+    # Port 9 (discard) on loopback: nothing of this test suite listens there.
+    completed = run_cli("call", "http://127.0.0.1:9/", "/echo", "x")
+
+    assert completed.returncode == 3
+    assert completed.stderr.count("\n") == 1
