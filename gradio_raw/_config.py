@@ -7,11 +7,11 @@ client needs is declared, and unknown fields are ignored.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from ._exceptions import ConfigError, UnsupportedProtocol, shorten
+from ._exceptions import ConfigError, UnsupportedProtocol, json_type_name, shorten
 
 __all__ = [
     "SUPPORTED_PROTOCOLS",
@@ -88,7 +88,9 @@ class Dependency(_Tolerant):
     backend_fn: bool = True
     queue: bool | None = None
     show_api: bool | None = None
-    api_visibility: Literal["public", "undocumented", "private"] | None = None
+    # "public", "undocumented" or "private" in Gradio 6; kept as a string so
+    # that a value added by a later release does not reject the whole config.
+    api_visibility: str | None = None
     types: _Types = Field(default_factory=_Types)
     js: str | bool | None = None
 
@@ -128,6 +130,10 @@ class AppConfig(_Tolerant):
         return self._by_id.get(component_id)
 
 
+def _supported() -> str:
+    return f"{', '.join(repr(name) for name in SUPPORTED_PROTOCOLS)} (Gradio 4.22 and later)"
+
+
 def parse_config(body: bytes | str, *, url: str) -> AppConfig:
     """Parse and check a config body fetched from `url`.
 
@@ -145,15 +151,17 @@ def parse_config(body: bytes | str, *, url: str) -> AppConfig:
 
     if not isinstance(document, dict):
         raise ConfigError(
-            f"The config at {url} is a JSON {type(document).__name__}; expected a JSON object.",
+            f"The config at {url} is a JSON {json_type_name(document)}; expected a JSON object.",
             raw=body,
         )
 
     if "allow_flagging" in document and "dependencies" not in document:
         raise UnsupportedProtocol(
-            f"The app at {url} runs Gradio 2.x, which has no API that clients can call.",
+            f"The app at {url} runs Gradio 2.x, which has no API that clients can call; "
+            f"this client supports {_supported()}.",
             protocol="gradio2",
             version=document.get("version"),
+            raw=body,
         )
 
     if "dependencies" not in document:
@@ -173,10 +181,9 @@ def parse_config(body: bytes | str, *, url: str) -> AppConfig:
     if config.protocol not in SUPPORTED_PROTOCOLS:
         raise UnsupportedProtocol(
             f"The app at {url} (Gradio {config.version or 'unknown version'}) speaks the "
-            f"'{config.protocol}' protocol; this client supports "
-            f"{', '.join(repr(name) for name in SUPPORTED_PROTOCOLS)} "
-            "(Gradio 4.22 and later).",
+            f"'{config.protocol}' protocol; this client supports {_supported()}.",
             protocol=config.protocol,
             version=config.version,
+            raw=body,
         )
     return config

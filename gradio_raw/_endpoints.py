@@ -94,6 +94,13 @@ class Endpoint:
         return self.api_name or f"fn_index={self.fn_index}"
 
     @property
+    def title(self) -> str:
+        """The name and the `fn_index`, as error messages show the endpoint."""
+        if self.api_name:
+            return f"{self.api_name} (fn_index={self.fn_index})"
+        return f"fn_index={self.fn_index} (unnamed)"
+
+    @property
     def parameter_count(self) -> int:
         return self.inputs_skipped.count(False)
 
@@ -117,7 +124,7 @@ class Endpoint:
         count = self.parameter_count
         if len(args) > count:
             raise ArgumentError(
-                f"Endpoint {self.name} (fn_index={self.fn_index}) takes {count} "
+                f"Endpoint {self.title} takes {count} "
                 f"value{'s' if count != 1 else ''} {self.signature()}, but {len(args)} "
                 "were given. The server would silently drop the extra values, so the "
                 "call was not sent; check that this is the endpoint you meant."
@@ -174,9 +181,18 @@ class Endpoint:
         return slots
 
 
+_VISIBILITIES: dict[str, Visibility] = {
+    "public": "public",
+    "undocumented": "undocumented",
+    "private": "private",
+}
+
+
 def _visibility(dependency: Dependency) -> Visibility:
     if dependency.api_visibility is not None:
-        return dependency.api_visibility
+        # An unknown value comes from a later Gradio release: callable, but
+        # not advertised.
+        return _VISIBILITIES.get(dependency.api_visibility, "undocumented")
     if dependency.api_name is False:
         return "private"
     if dependency.show_api is False:
@@ -333,12 +349,15 @@ class EndpointMap:
         raise self._not_found(name, keywords)
 
     def suggest(self, requested: str | int, keywords: Sequence[str] = ()) -> Endpoint | None:
-        """Pick the endpoint the caller most likely meant, or None."""
+        """Pick the endpoint the caller most likely meant, or None.
+
+        A close name (or shared keyword names) wins. Failing that, an app with a
+        single public endpoint suggests that one, because it is the app's job
+        under another name.
+        """
         candidates = [e for e in self if e.backend and e.visibility != "private"]
         if isinstance(requested, int) or not candidates:
             return None
-        if len([e for e in candidates if e.visibility == "public"]) == 1:
-            return next(e for e in candidates if e.visibility == "public")
 
         def score(endpoint: Endpoint) -> float:
             name = endpoint.api_name or ""
@@ -349,7 +368,10 @@ class EndpointMap:
             return ratio
 
         best = max(candidates, key=score)
-        return best if score(best) >= 0.6 else None
+        if score(best) >= 0.6:
+            return best
+        public = [e for e in candidates if e.visibility == "public"]
+        return public[0] if len(public) == 1 else None
 
     def describe(self) -> str:
         """A listing of every callable endpoint, one per line."""
@@ -358,9 +380,8 @@ class EndpointMap:
             if not endpoint.backend:
                 continue
             note = "" if endpoint.visibility == "public" else f" [{endpoint.visibility}]"
-            lines.append(
-                f"  {endpoint.name}  fn_index={endpoint.fn_index}  {endpoint.signature()}{note}"
-            )
+            name = endpoint.api_name or "(unnamed)"
+            lines.append(f"  {name}  fn_index={endpoint.fn_index}  {endpoint.signature()}{note}")
         return "\n".join(lines) or "  (none)"
 
     def _not_found(self, requested: str | int, keywords: Sequence[str]) -> EndpointNotFound:

@@ -30,6 +30,8 @@ in `raw`.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AppError",
     "ArgumentError",
@@ -68,6 +70,12 @@ def shorten(text: str | bytes | None, limit: int = RAW_LIMIT) -> str | None:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+def json_type_name(value: Any) -> str:
+    """The JSON name of a decoded value's type (null, string, array ...)."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
 
 
 class GradioRawError(Exception):
@@ -115,8 +123,15 @@ class AuthenticationError(ConnectError):
 class UnsupportedProtocol(ConnectError):
     """The app speaks a protocol this version of gradio-raw does not implement."""
 
-    def __init__(self, message: str, *, protocol: str, version: str | None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        protocol: str,
+        version: str | None,
+        raw: str | bytes | None = None,
+    ) -> None:
+        super().__init__(message, raw=raw)
         self.protocol = protocol
         self.version = version
 

@@ -21,6 +21,7 @@ from ._exceptions import (
     QueueFull,
     SessionLost,
     StreamEnded,
+    json_type_name,
 )
 from ._outputs import OutputDecoder
 from ._types import (
@@ -110,8 +111,8 @@ class JobMachine:
         return event
 
     def fail(self, error: GradioRawError) -> None:
-        """End the job with `error` (a stream failure seen by the session)."""
-        if not self.done:
+        """End the job with `error` unless it already has an outcome."""
+        if self.result is None and self.error is None:
             self.done = True
             self.error = error
 
@@ -171,7 +172,7 @@ class JobMachine:
         if not isinstance(output, dict):
             self.error = MalformedMessage(
                 "Expected an 'output' object in process_completed, received "
-                f"{type(output).__name__}.",
+                f"{json_type_name(output)}.",
                 raw=json.dumps(message),
             )
             return None
@@ -187,7 +188,11 @@ class JobMachine:
             )
             return None
 
-        data = self._output_data(message)
+        try:
+            data = self._output_data(message)
+        except MalformedMessage as exc:
+            self.error = exc
+            return None
         self.result = Result(
             self._visible(data),
             fn_index=self.endpoint.fn_index,
@@ -224,8 +229,8 @@ class JobMachine:
         data = output.get("data") if isinstance(output, dict) else None
         if not isinstance(data, list):
             raise MalformedMessage(
-                f"Expected 'output.data' to be a list in {message['msg']}, "
-                f"received {type(data).__name__}.",
+                f"Expected 'output.data' to be an array in {message['msg']}, "
+                f"received {json_type_name(data)}.",
                 raw=json.dumps(message),
             )
         return data

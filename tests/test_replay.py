@@ -302,7 +302,7 @@ async def test_unknown_session_fails_job(httpx_mock: HTTPXMock) -> None:
 async def test_queue_full_raises_before_streaming(httpx_mock: HTTPXMock) -> None:
     fixture = load("queue_full")
     replay = Replay(httpx_mock, fixture)
-    rejected = [e for e in find(fixture, "POST", "/queue/join") if e["status"] == 503][0]
+    rejected = next(e for e in find(fixture, "POST", "/queue/join") if e["status"] == 503)
     replay.add(rejected)
 
     async with Client(replay.base_url, session_hash=replay.session_hash) as client:
