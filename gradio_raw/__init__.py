@@ -10,11 +10,13 @@ from ._exceptions import (
     ConfigError,
     ConnectError,
     DiffError,
+    DownloadFailed,
     EndpointNotFound,
     GradioRawError,
     JobCancelled,
     JobTimeout,
     JoinRejected,
+    LocalFileError,
     MalformedMessage,
     ProtocolError,
     QueueFull,
@@ -24,8 +26,10 @@ from ._exceptions import (
     SpaceNotFound,
     StreamEnded,
     UnsupportedProtocol,
+    UploadRejected,
     UsageError,
 )
+from ._files import FileInput, handle_file
 from ._http import Timeouts
 from ._job import Job
 from ._session import Session
@@ -56,15 +60,18 @@ __all__ = [
     "ConfigError",
     "ConnectError",
     "DiffError",
+    "DownloadFailed",
     "Endpoint",
     "EndpointNotFound",
     "Event",
     "FileData",
+    "FileInput",
     "GradioRawError",
     "Job",
     "JobCancelled",
     "JobTimeout",
     "JoinRejected",
+    "LocalFileError",
     "Log",
     "MalformedMessage",
     "Output",
@@ -86,8 +93,10 @@ __all__ = [
     "StreamEnded",
     "Timeouts",
     "UnsupportedProtocol",
+    "UploadRejected",
     "UsageError",
     "__version__",
+    "handle_file",
 ]
 
 # Show the public path in reprs and tracebacks (gradio_raw.Client, not

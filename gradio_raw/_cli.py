@@ -24,6 +24,7 @@ import anyio
 from ._client import DEFAULT_HUB_URL, Client
 from ._endpoints import Endpoint
 from ._exceptions import AppError, GradioRawError, UsageError
+from ._files import handle_file
 from ._http import Timeouts
 from ._types import Completed, Event, FileData, Log, Output, Progress, Queued, Result, Started
 from ._version import __version__
@@ -101,17 +102,26 @@ def _build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="call an endpoint and print its outputs",
         description="Call an endpoint. Each VALUE is read as JSON when it parses, "
-        "else as a string. NAME=VALUE sets a parameter by name; an argument "
-        "without NAME= is the next positional value.",
+        "else as a string; @PATH uploads a local file. NAME=VALUE sets a parameter "
+        "by name; an argument without NAME= is the next positional value.",
     )
     call.add_argument("src", help="app URL (http://host:port/) or Space id (owner/name)")
     call.add_argument("endpoint", help="api name such as /infer, or an fn_index number")
     call.add_argument("values", nargs="*", metavar="[NAME=]VALUE", help="the call's inputs")
+    call.add_argument(
+        "--download",
+        metavar="DIR",
+        default=None,
+        help="save every output file in DIR (created if missing) and print local paths",
+    )
     return parser
 
 
 def parse_value(text: str) -> Any:
-    """Read a command-line value as JSON when it parses, else as a string."""
+    """Read a command-line value: `@path` is a file to upload, else JSON when it parses,
+    else a string."""
+    if text.startswith("@") and len(text) > 1:
+        return handle_file(text[1:])
     try:
         return json.loads(text)
     except ValueError:
@@ -291,19 +301,23 @@ class _StatusPrinter:
         return None
 
 
-def _print_result(result: Result, options: argparse.Namespace, out: TextIO) -> None:
+def _print_result(
+    result: Result, options: argparse.Namespace, out: TextIO, saved: dict[str, str]
+) -> None:
     if options.json:
-        document = {
+        document: dict[str, Any] = {
             "endpoint": result.endpoint,
             "fn_index": result.fn_index,
             "data": _jsonable(result.data),
         }
+        if options.download:
+            document["downloads"] = [{"url": url, "path": path} for url, path in saved.items()]
         json.dump(document, out, ensure_ascii=False)
         out.write("\n")
         return
     for value in result.data:
         if isinstance(value, FileData):
-            print(value.url or value.path, file=out)
+            print(saved.get(value.url or "", value.url or value.path), file=out)
         elif isinstance(value, str):
             print(value, file=out)
         else:
@@ -342,8 +356,21 @@ async def _run_call(options: argparse.Namespace, out: TextIO, err: TextIO) -> in
         finally:
             status.close()
         result = await job
-    _print_result(result, options, out)
+        saved = await _download_files(result, options.download, err) if options.download else {}
+    _print_result(result, options, out, saved)
     return EXIT_OK
+
+
+async def _download_files(result: Result, directory: str, err: TextIO) -> dict[str, str]:
+    """Save every file of the result in `directory`; return local paths by URL."""
+    saved: dict[str, str] = {}
+    for file in result.files:
+        if file.url is None or file.url in saved:
+            continue
+        path = await file.download(directory)
+        saved[file.url] = str(path)
+        print(f"saved {file.url} to {path}", file=err)
+    return saved
 
 
 def _debug_handler(err: TextIO) -> logging.Handler:

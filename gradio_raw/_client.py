@@ -7,6 +7,8 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Coroutine, Mapping
+from os import PathLike
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -26,6 +28,7 @@ from ._exceptions import (
     RequestFailed,
     SpaceNotFound,
 )
+from ._files import FileSource, handle_file
 from ._http import (
     USER_AGENT,
     Timeouts,
@@ -37,7 +40,8 @@ from ._http import (
 from ._job import Job
 from ._outputs import OutputDecoder
 from ._session import Session
-from ._types import Result
+from ._transfer import download_file, upload_inputs
+from ._types import FileData, Result
 
 __all__ = ["DEFAULT_HUB_URL", "Client"]
 
@@ -195,7 +199,9 @@ class Client:
         self._check_config_status(response, body, config_url)
         self._config = parse_config(body, url=config_url)
         self._endpoints = EndpointMap(self._config, url=self.base_url)
-        self._decoder = OutputDecoder(self.base_url, self._config.prefix_path, self._config.root)
+        self._decoder = OutputDecoder(
+            self.base_url, self._config.prefix_path, self._config.root, owner=self
+        )
         for name in self._endpoints.duplicate_names:
             logger.warning("The config names more than one endpoint %s; using the first", name)
         logger.debug(
@@ -369,6 +375,25 @@ class Client:
         defaults.
         """
         return await self.session.predict(endpoint, *args, **kwargs)
+
+    async def upload(self, *files: FileSource) -> list[FileData]:
+        """Upload files to the app and return them as `FileData` to pass to later calls.
+
+        Arguments are what `handle_file` accepts. Raises `LocalFileError` for a
+        missing file and `UploadRejected` when the app refuses one.
+        """
+        wire = await upload_inputs(self, [handle_file(file) for file in files])
+        return [self._decoder.file(item) for item in wire]
+
+    async def download(
+        self,
+        file: FileData | str,
+        directory: str | PathLike[str] = ".",
+        *,
+        name: str | None = None,
+    ) -> Path:
+        """Save an output file (or a server path) in `directory`; see `FileData.download`."""
+        return await download_file(self, file, directory, name)
 
     def new_session(self) -> Session:
         """Open another session: its own State and its own data stream."""

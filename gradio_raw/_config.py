@@ -57,6 +57,10 @@ class Component(_Tolerant):
     type: str = "unknown"
     props: dict[str, Any] = Field(default_factory=dict)
     skip_api: bool | None = None
+    # The JSON schema of the component's value (Gradio 4+); as an input it can
+    # differ from the output schema, so the input one is preferred.
+    api_info: Any = None
+    api_info_as_input: Any = None
 
     @property
     def skipped(self) -> bool:

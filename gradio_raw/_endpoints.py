@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from ._config import AppConfig, Dependency
 from ._exceptions import ArgumentError, EndpointNotFound, UsageError
+from ._files import is_file_schema
 
 __all__ = ["Endpoint", "EndpointMap", "Parameter", "ReturnValue"]
 
@@ -87,6 +88,9 @@ class Endpoint:
     description: str | None = None
     has_info: bool = False
     input_labels: tuple[str | None, ...] = field(default=(), repr=False)
+    # Per input, whether its schema describes a file (so a string given there
+    # is a local path or URL to send as a file).
+    inputs_file: tuple[bool, ...] = field(default=(), repr=False)
 
     @property
     def name(self) -> str:
@@ -241,6 +245,9 @@ def _endpoint_from_config(config: AppConfig, position: int, dependency: Dependen
         output_components=tuple(c.type if c else "unknown" for c in output_components),
         parameters=parameters,
         input_labels=labels,
+        inputs_file=tuple(
+            bool(c and is_file_schema(c.api_info_as_input or c.api_info)) for c in input_components
+        ),
     )
 
 

@@ -5,7 +5,8 @@ Every error the library raises derives from `GradioRawError`:
     GradioRawError
     ├── UsageError                 the caller asked for something the app cannot do
     │   ├── EndpointNotFound       no endpoint with that api_name or fn_index
-    │   └── ArgumentError          wrong number, name or kind of arguments
+    │   ├── ArgumentError          wrong number, name or kind of arguments
+    │   └── LocalFileError         a file to upload is missing or unreadable
     ├── ConnectError               the app could not be reached or discovered
     │   ├── ConfigError            the config is missing, not JSON or malformed
     │   ├── SpaceNotFound          the Hub does not know the Space id
@@ -14,6 +15,8 @@ Every error the library raises derives from `GradioRawError`:
     ├── RequestFailed              an HTTP request failed (network error or bad status)
     │   ├── JoinRejected           the queue refused to take the job
     │   │   └── QueueFull          ... because it is full
+    │   ├── UploadRejected         the app refused an upload (size limit, type ...)
+    │   ├── DownloadFailed         a file could not be downloaded completely
     │   └── RequestTimeout         an HTTP request timed out
     ├── ProtocolError              the server broke the wire protocol
     │   ├── MalformedMessage       a stream message is not valid JSON or lacks fields
@@ -39,11 +42,13 @@ __all__ = [
     "ConfigError",
     "ConnectError",
     "DiffError",
+    "DownloadFailed",
     "EndpointNotFound",
     "GradioRawError",
     "JobCancelled",
     "JobTimeout",
     "JoinRejected",
+    "LocalFileError",
     "MalformedMessage",
     "ProtocolError",
     "QueueFull",
@@ -53,6 +58,7 @@ __all__ = [
     "SpaceNotFound",
     "StreamEnded",
     "UnsupportedProtocol",
+    "UploadRejected",
     "UsageError",
 ]
 
@@ -102,6 +108,10 @@ class EndpointNotFound(UsageError):
 
 class ArgumentError(UsageError):
     """The arguments do not fit the endpoint's parameters."""
+
+
+class LocalFileError(UsageError):
+    """A local file given as an input does not exist or cannot be read."""
 
 
 class ConnectError(GradioRawError):
@@ -158,6 +168,14 @@ class JoinRejected(RequestFailed):
 
 class QueueFull(JoinRejected):
     """The app's queue is full; the job was not accepted and may be retried later."""
+
+
+class UploadRejected(RequestFailed):
+    """The app refused to take an uploaded file, or the upload failed."""
+
+
+class DownloadFailed(RequestFailed):
+    """An output file could not be downloaded completely; nothing was left under its name."""
 
 
 class RequestTimeout(RequestFailed):

@@ -36,7 +36,10 @@ class OutputDecoder:
     caller cannot reach.
     """
 
-    def __init__(self, base_url: str, prefix: str, server_root: str | None) -> None:
+    def __init__(
+        self, base_url: str, prefix: str, server_root: str | None, owner: Any = None
+    ) -> None:
+        self.owner = owner
         self.base_url = base_url
         self.file_route = urljoin(base_url, prefix + "file=")
         self.server_root = server_root.rstrip("/") + "/" if server_root else None
@@ -61,7 +64,9 @@ class OutputDecoder:
             url = path
         else:
             url = self.file_route + quote(path, safe="/:")
-        return FileData.model_validate({**value, "url": url})
+        file = FileData.model_validate({**value, "url": url})
+        file._client = self.owner
+        return file
 
     def absolute(self, url: str) -> str:
         if self.server_root and url.startswith(self.server_root):

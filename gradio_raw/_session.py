@@ -36,9 +36,11 @@ from ._exceptions import (
     StreamEnded,
     shorten,
 )
+from ._files import mark_file_strings
 from ._http import describe_status, request_json
 from ._job import Job
 from ._machine import JobMachine, parse_message
+from ._transfer import upload_inputs
 from ._types import Result
 
 if TYPE_CHECKING:
@@ -132,6 +134,7 @@ class Session:
         endpoint = await client._resolve(job.target, len(job.args), keywords)
         job.endpoint = endpoint
         data = endpoint.bind(job.args, job.kwargs)
+        data = await upload_inputs(client, mark_file_strings(endpoint, data))
         job.machine = JobMachine(endpoint, client._decoder, diffs=client.config.diffs)
 
         body = {

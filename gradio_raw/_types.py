@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from os import PathLike
+from pathlib import Path
 from typing import Any, Literal, overload
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 __all__ = [
     "Completed",
@@ -46,9 +48,37 @@ class FileData(BaseModel):
             return self.orig_name
         return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
+    # The client that produced this file, so that `download` can use its
+    # connections and credentials; not part of the file's value.
+    _client: Any = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FileData):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
     def to_wire(self) -> dict[str, Any]:
         """The dict to send when this file is an input of another call."""
         return self.model_dump(exclude_none=True)
+
+    async def download(
+        self, directory: str | PathLike[str] = ".", *, name: str | None = None
+    ) -> Path:
+        """Save the file in `directory` and return its path.
+
+        The local name is the file's name made safe (no path components,
+        reserved or control characters), with ` (1)`, ` (2)` ... added when the
+        name is taken, so nothing is overwritten. Raises `DownloadFailed`; a
+        failed download leaves no file behind.
+        """
+        if self._client is None:
+            raise RuntimeError(
+                "This FileData was not produced by a client; use client.download(file, directory)."
+            )
+        path: Path = await self._client.download(self, directory, name=name)
+        return path
 
 
 def _walk_files(value: Any) -> Iterator[FileData]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import anyio
 import httpx
@@ -27,6 +30,7 @@ from gradio_raw import (
     Output,
     Progress,
     Started,
+    handle_file,
 )
 
 from .support.servers import RunningApp, find_server_python, running_app
@@ -266,3 +270,97 @@ def test_cli_connection_failure_exit_code() -> None:
 
     assert completed.returncode == 3
     assert completed.stderr.count("\n") == 1
+
+
+# Files: upload, file outputs and downloads against scripts/apps/files.py.
+
+
+@pytest.fixture(scope="module")
+def files_app(server_python: str) -> Iterator[RunningApp]:
+    with running_app("files", python=server_python) as app:
+        yield app
+
+
+def tiny_png(width: int, height: int) -> bytes:
+    """A valid grey PNG of the given size, built without an imaging library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def test_text_file_round_trip(files_app: RunningApp, tmp_path: Path) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text("hello files\n", encoding="utf-8")
+
+    async with Client(files_app.url) as client:
+        result = await client.predict("/upper_file", str(source))
+        saved = await result.value.download(tmp_path / "out")
+
+    assert saved.read_text(encoding="utf-8") == "HELLO FILES\n"
+    assert result.files == [result.value]
+
+
+async def test_file_inputs_of_each_kind(files_app: RunningApp, tmp_path: Path) -> None:
+    source = tmp_path / "data.bin"
+    source.write_bytes(b"x" * 1234)
+
+    async with Client(files_app.url) as client:
+        by_path = await client.predict("/file_len", source)
+        by_bytes = await client.predict("/file_len", handle_file(b"12345", name="five.bin"))
+        with source.open("rb") as opened:
+            by_file = await client.predict("/file_len", opened)
+        uploaded = await client.upload(source)
+        by_earlier_upload = await client.predict("/file_len", uploaded[0])
+        several = await client.predict("/files_total", [str(source), source])
+
+    assert by_path == [1234]
+    assert by_bytes == [5]
+    assert by_file == [1234]
+    assert by_earlier_upload == [1234]
+    assert several == [2468]
+
+
+async def test_gallery_of_images(files_app: RunningApp, tmp_path: Path) -> None:
+    first = tmp_path / "a.png"
+    first.write_bytes(tiny_png(10, 20))
+
+    async with Client(files_app.url) as client:
+        result = await client.predict(
+            "/gallery_info", [str(first), (handle_file(tiny_png(30, 40), name="b.png"), "cap")]
+        )
+
+    assert result == ["10x20\n30x40"]
+
+
+async def test_large_output_download(files_app: RunningApp, tmp_path: Path) -> None:
+    async with Client(files_app.url) as client:
+        blob = (await client.predict("/make_file", 3)).value
+        saved = await blob.download(tmp_path)
+
+    assert saved.stat().st_size == 3 * 1024 * 1024
+    assert [p.name for p in tmp_path.iterdir()] == [saved.name]
+
+
+def test_cli_upload_and_download(files_app: RunningApp, tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("cli text", encoding="utf-8")
+    folder = tmp_path / "downloads"
+
+    completed = run_cli(
+        "call", files_app.url, "/upper_file", f"path=@{source}", "--download", str(folder)
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    saved = Path(completed.stdout.strip())
+    assert saved.parent == folder
+    assert saved.read_text(encoding="utf-8") == "CLI TEXT"

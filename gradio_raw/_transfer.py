@@ -1,0 +1,229 @@
+"""Uploads to the app's upload route and downloads of output files, both streamed."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import anyio
+import httpx
+
+from ._exceptions import DownloadFailed, LocalFileError, RequestTimeout, UploadRejected, shorten
+from ._files import FILE_MARKER, FileInput, claim_path, replace_files, safe_filename
+from ._http import describe_status
+from ._types import FileData
+
+if TYPE_CHECKING:
+    from ._client import Client
+
+__all__ = ["download_file", "upload_inputs"]
+
+logger = logging.getLogger("gradio_raw")
+
+_DOWNLOAD_CHUNK = 1024 * 1024
+
+
+class _Pending:
+    """Stands in for a file input until its upload returns the server path."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _size_of(file_input: FileInput) -> int | None:
+    source = file_input.source
+    if isinstance(source, Path):
+        return source.stat().st_size
+    if isinstance(source, bytes):
+        return len(source)
+    if isinstance(source, str):
+        return None
+    try:
+        position = source.tell()
+        end = source.seek(0, os.SEEK_END)
+        source.seek(position)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return end - position
+
+
+def _check_local(file_input: FileInput, limit: int | None) -> None:
+    source = file_input.source
+    if isinstance(source, Path) and not source.is_file():
+        what = "a folder" if source.is_dir() else "missing"
+        raise LocalFileError(f"Cannot upload {str(source)!r}: the path is {what}.")
+    size = _size_of(file_input)
+    if limit is not None and size is not None and size > limit:
+        raise UploadRejected(
+            f"Cannot upload {file_input.filename!r}: it is {size} bytes and the app "
+            f"accepts at most {limit} bytes per file (max_file_size)."
+        )
+
+
+async def upload_inputs(client: Client, data: list[Any]) -> list[Any]:
+    """Upload every local file in `data` and return `data` with FileData dicts in their place.
+
+    URLs become FileData dicts without an upload; the server fetches them.
+    All local files of one call go up in one multipart request.
+    """
+    uploads: list[FileInput] = []
+
+    def collect(file_input: FileInput) -> Any:
+        if file_input.is_url:
+            return file_input.url_file_data()
+        uploads.append(file_input)
+        return _Pending(len(uploads) - 1)
+
+    prepared = replace_files(data, collect)
+    if not uploads:
+        return list(prepared)
+
+    paths = await _post_files(client, uploads)
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, _Pending):
+            file_input = uploads[value.index]
+            return {
+                "path": paths[value.index],
+                "orig_name": file_input.filename,
+                "meta": dict(FILE_MARKER),
+            }
+        if isinstance(value, list):
+            return [fill(item) for item in value]
+        if isinstance(value, dict):
+            return {key: fill(item) for key, item in value.items()}
+        return value
+
+    return [fill(item) for item in prepared]
+
+
+async def _post_files(client: Client, uploads: list[FileInput]) -> list[str]:
+    limit = client.config.max_file_size
+    for file_input in uploads:
+        _check_local(file_input, limit)
+
+    url = client._api_url("upload")
+    with contextlib.ExitStack() as stack:
+        parts: list[tuple[str, tuple[str, IO[bytes] | bytes, str]]] = []
+        for file_input in uploads:
+            source = file_input.source
+            body: IO[bytes] | bytes
+            if isinstance(source, Path):
+                # httpx reads open files in chunks, so a large file is never
+                # held in memory whole.
+                body = stack.enter_context(source.open("rb"))
+            else:
+                body = source  # type: ignore[assignment]
+            parts.append(("files", (file_input.filename, body, "application/octet-stream")))
+
+        try:
+            response = await client._http.post(
+                url,
+                files=parts,
+                headers=client.headers,
+                auth=client._auth or httpx.USE_CLIENT_DEFAULT,
+                timeout=client.timeouts.for_requests(),
+            )
+        except httpx.TimeoutException as exc:
+            raise RequestTimeout(
+                f"Timed out uploading {len(uploads)} file(s) to {url}; raise Timeouts.read "
+                "for large files or slow links.",
+                url=url,
+            ) from exc
+        except (httpx.HTTPError, OSError) as exc:
+            raise UploadRejected(
+                f"Could not upload {len(uploads)} file(s) to {url}: {type(exc).__name__}: {exc}",
+                url=url,
+            ) from exc
+
+    text = response.text
+    if response.status_code != 200:
+        names = ", ".join(repr(f.filename) for f in uploads)
+        raise UploadRejected(
+            f"The app rejected the upload of {names} with HTTP {response.status_code}: "
+            f"{describe_status(response, text)}",
+            status_code=response.status_code,
+            url=url,
+            raw=text,
+        )
+    try:
+        paths = json.loads(text)
+    except ValueError:
+        paths = None
+    if not (isinstance(paths, list) and len(paths) == len(uploads)):
+        raise UploadRejected(
+            f"Expected a JSON list of {len(uploads)} server path(s) from {url}, "
+            f"received: {shorten(text, 200)}",
+            url=url,
+            raw=text,
+        )
+    logger.debug("Uploaded %d file(s) to %s", len(uploads), url)
+    return [str(path) for path in paths]
+
+
+async def download_file(
+    client: Client, file: FileData | str, directory: str | os.PathLike[str], name: str | None
+) -> Path:
+    """Stream `file` into `directory` under a safe, unused name; see `FileData.download`."""
+    if isinstance(file, str):
+        file = client._decoder.file({"path": file, "meta": dict(FILE_MARKER)})
+    url = file.url
+    if not url:
+        raise DownloadFailed(f"The file {file.path!r} has no URL to download from.")
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    final_name = safe_filename(name or file.name)
+
+    descriptor, temporary_name = tempfile.mkstemp(dir=folder, prefix=".gradio-raw-", suffix=".part")
+    temporary = Path(temporary_name)
+    try:
+        with os.fdopen(descriptor, "wb") as output:
+            await _stream_into(client, url, output)
+        target = claim_path(folder, final_name)
+        os.replace(temporary, target)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            temporary.unlink(missing_ok=True)
+        raise
+    logger.debug("Downloaded %s to %s", url, target)
+    return target
+
+
+async def _stream_into(client: Client, url: str, output: IO[bytes]) -> None:
+    try:
+        async with client._http.stream(
+            "GET",
+            url,
+            headers=client.headers,
+            auth=client._auth or httpx.USE_CLIENT_DEFAULT,
+            timeout=client.timeouts.for_requests(),
+        ) as response:
+            if response.status_code != 200:
+                body = (await response.aread())[:2000]
+                raise DownloadFailed(
+                    f"Could not download {url}: HTTP {response.status_code}: "
+                    f"{describe_status(response, body.decode('utf-8', 'replace'))}",
+                    status_code=response.status_code,
+                    url=url,
+                    raw=body,
+                )
+            expected = response.headers.get("content-length")
+            async for chunk in response.aiter_bytes(_DOWNLOAD_CHUNK):
+                output.write(chunk)
+            # Raw bytes, before any content decoding, are what Content-Length counts.
+            received = response.num_bytes_downloaded
+    except httpx.HTTPError as exc:
+        raise DownloadFailed(
+            f"The download of {url} failed midway: {type(exc).__name__}: {exc or 'no detail'}",
+            url=url,
+        ) from exc
+    if expected is not None and expected.isdigit() and int(expected) != received:
+        raise DownloadFailed(
+            f"The download of {url} ended after {received} of {expected} bytes.", url=url
+        )
