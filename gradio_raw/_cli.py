@@ -74,6 +74,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "--hub-url", default=DEFAULT_HUB_URL, help="the Hub used to resolve Space ids"
     )
     common.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="further attempts for requests that are safe to repeat (default: 3)",
+    )
+    common.add_argument(
         "--session-hash",
         default=None,
         help="the session to join (default: a new random one); reuse one to keep the "
@@ -163,6 +170,7 @@ def _client_for(options: argparse.Namespace) -> Client:
         timeouts=Timeouts(connect=options.connect_timeout, job=options.timeout),
         hub_url=options.hub_url,
         session_hash=options.session_hash,
+        retries=options.retries,
     )
 
 
@@ -277,7 +285,7 @@ class _StatusPrinter:
 
     def _describe(self, event: Event) -> str | None:
         if isinstance(event, Queued):
-            eta = f", about {event.eta:.0f} s" if event.eta is not None else ""
+            eta = f", about {event.eta:.0f} s" if event.eta is not None and event.eta >= 1 else ""
             place = "next" if event.rank == 0 else f"position {event.rank}"
             size = f" of {event.queue_size}" if event.queue_size is not None else ""
             return f"queued: {place}{size}{eta}"

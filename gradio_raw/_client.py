@@ -11,7 +11,7 @@ from os import PathLike
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import urljoin
 
 import anyio
 import httpx
@@ -22,11 +22,11 @@ from ._endpoints import Endpoint, EndpointMap
 from ._exceptions import (
     AuthenticationError,
     ConfigError,
-    ConnectError,
     GradioRawError,
     JobCancelled,
+    RateLimited,
     RequestFailed,
-    SpaceNotFound,
+    UsageError,
 )
 from ._files import FileSource, handle_file
 from ._http import (
@@ -40,6 +40,7 @@ from ._http import (
 from ._job import Job
 from ._outputs import OutputDecoder
 from ._session import Session
+from ._spaces import SpaceStatus, resolve_space, wait_until_running
 from ._transfer import download_file, upload_inputs
 from ._types import FileData, Result
 
@@ -58,6 +59,22 @@ _DEFAULT_CONCURRENT_JOINS = 16
 
 def _new_session_hash() -> str:
     return uuid.uuid4().hex
+
+
+def _is_gradio_auth(body: str) -> bool:
+    try:
+        detail = json.loads(body).get("detail")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(detail, dict) and detail.get("error") == "Not authenticated"
+
+
+def _auth_message(body: str) -> str:
+    try:
+        message = json.loads(body)["detail"].get("auth_message")
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return ""
+    return f" The app says: {message}" if message else ""
 
 
 class Client:
@@ -81,6 +98,13 @@ class Client:
     - `hub_url`: the Hub's base URL, used to resolve Space ids.
     - `session_hash`: the default session's hash; random when not given.
     - `max_concurrent_joins`: join requests in flight at once for this client.
+    - `auth`: `(username, password)` for an app launched with `auth=`; the
+      client logs in once and keeps the session cookie.
+    - `retries`: further attempts, with exponential backoff, for requests that
+      are safe to repeat (config, API info, Hub lookups) after a dropped
+      connection or a 502/503/504, and for joins the server never received.
+    - `on_space_status`: called with the stage and the seconds waited while a
+      sleeping or building Space starts.
     """
 
     def __init__(
@@ -94,8 +118,15 @@ class Client:
         hub_url: str = DEFAULT_HUB_URL,
         session_hash: str | None = None,
         max_concurrent_joins: int = _DEFAULT_CONCURRENT_JOINS,
+        auth: tuple[str, str] | None = None,
+        retries: int = 3,
+        on_space_status: SpaceStatus | None = None,
     ) -> None:
         self.src = src
+        self.space_id: str | None = None
+        self.retries = retries
+        self._login = auth
+        self._on_space_status = on_space_status
         if isinstance(timeouts, (int, float)):
             timeouts = Timeouts(connect=float(timeouts), read=float(timeouts))
         self.timeouts = timeouts or Timeouts()
@@ -185,6 +216,10 @@ class Client:
         self.base_url = await self._resolve_source(self.src)
         if self._auth is not None:
             self._auth.add_origin(self.base_url)
+        if self.space_id is not None:
+            await wait_until_running(self, self.space_id, self.base_url, self._on_space_status)
+        if self._login is not None:
+            await self._log_in(*self._login)
 
         config_url = self.base_url + "config"
         response, body = await request_json(
@@ -195,6 +230,7 @@ class Client:
             auth=self._auth,
             headers=self.headers,
             timeout=self.timeouts.for_requests(),
+            retries=self.retries,
         )
         self._check_config_status(response, body, config_url)
         self._config = parse_config(body, url=config_url)
@@ -217,55 +253,35 @@ class Client:
         if "://" in src:
             url = httpx.URL(src)
             if url.scheme not in ("http", "https"):
-                raise ConnectError(f"Expected an http or https URL, received {src!r}.")
+                raise UsageError(f"Expected an http or https URL, received {src!r}.")
             path = url.path if url.path.endswith("/") else url.path + "/"
             return str(url.copy_with(path=path, query=None, fragment=None))
         if _SPACE_ID.match(src):
-            return await self._resolve_space(src)
-        raise ConnectError(
+            self.space_id = src
+            return await resolve_space(self, src)
+        raise UsageError(
             f"Expected an app URL (http://host:port/) or a Space id (owner/name), received {src!r}."
         )
-
-    async def _resolve_space(self, space_id: str) -> str:
-        url = f"{self.hub_url}api/spaces/{quote(space_id)}/host"
-        response, body = await request_json(
-            self._http,
-            "GET",
-            url,
-            what="the Space's host",
-            auth=self._auth,
-            headers=self.headers,
-            timeout=self.timeouts.for_requests(),
-        )
-        status = response.status_code
-        if status in (401, 403, 404) and self._auth is None:
-            raise SpaceNotFound(
-                f"The Hub has no public Space {space_id!r} (HTTP {status}); if it is private "
-                "or gated, pass hf_token.",
-                raw=body,
-            )
-        if status in (401, 403):
-            raise AuthenticationError(
-                f"The Hub rejected the token for Space {space_id!r} (HTTP {status}).", raw=body
-            )
-        if status == 404:
-            raise SpaceNotFound(f"The Hub has no Space {space_id!r} (HTTP 404).", raw=body)
-        try:
-            host = json.loads(body)["host"]
-        except (ValueError, KeyError, TypeError):
-            host = None
-        if status != 200 or not isinstance(host, str):
-            raise ConnectError(
-                f"Could not resolve Space {space_id!r} through {self.hub_url}: HTTP {status}, "
-                f"expected a JSON object with 'host'.",
-                raw=body,
-            )
-        return host.rstrip("/") + "/"
 
     def _check_config_status(self, response: httpx.Response, body: str, url: str) -> None:
         status = response.status_code
         if status == 200:
             return
+        if status == 429:
+            retry_after = response.headers.get("retry-after")
+            raise RateLimited(
+                f"The app at {url} rate-limited the client (HTTP 429"
+                + (f", retry after {retry_after} s)." if retry_after else ")."),
+                retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+                url=url,
+                raw=body,
+            )
+        if status in (401, 403) and self._login is None and _is_gradio_auth(body):
+            raise AuthenticationError(
+                f"The app at {self.base_url} requires a login (HTTP {status}): pass "
+                "auth=(username, password)." + _auth_message(body),
+                raw=body,
+            )
         if status in (401, 403):
             message = "The app requires authentication"
             try:
@@ -301,9 +317,12 @@ class Client:
         return self._endpoints
 
     async def endpoints(self) -> list[Endpoint]:
-        """Every endpoint of the app, with parameters from the API info."""
+        """Every callable endpoint of the app, with parameters from the API info.
+
+        Frontend-only events (JavaScript with no Python function) are left out.
+        """
         await self._load_info()
-        return list(self.endpoint_map)
+        return [endpoint for endpoint in self.endpoint_map if endpoint.backend]
 
     async def endpoint(self, endpoint: str | int) -> Endpoint:
         """One endpoint by api name or `fn_index`; raises `EndpointNotFound`."""
@@ -394,6 +413,45 @@ class Client:
     ) -> Path:
         """Save an output file (or a server path) in `directory`; see `FileData.download`."""
         return await download_file(self, file, directory, name)
+
+    async def _log_in(self, username: str, password: str) -> None:
+        url = self.base_url + "login"
+        try:
+            response = await self._http.post(
+                url,
+                data={"username": username, "password": password},
+                headers=self.headers,
+                timeout=self.timeouts.for_requests(),
+                follow_redirects=False,
+            )
+        except httpx.HTTPError as exc:
+            raise RequestFailed(f"Could not log in at {url}: {type(exc).__name__}: {exc}") from exc
+        # The body is not logged: it answers a request that carried the password.
+        if response.status_code == 200:
+            return
+        if response.status_code in (301, 302, 303, 307, 308):
+            logger.warning("The app at %s has no login; ignoring auth=", self.base_url)
+            return
+        reason = describe_status(response, response.text)
+        if response.status_code in (400, 401, 403):
+            raise AuthenticationError(
+                f"The app at {self.base_url} rejected the username or password "
+                f"(HTTP {response.status_code}: {reason})."
+            )
+        raise AuthenticationError(
+            f"Logging in at {url} failed with HTTP {response.status_code}: {reason}"
+        )
+
+    def reset_session(self) -> Session:
+        """Replace the default session with a new one (a new `session_hash`, fresh State).
+
+        Jobs already running in the old session go on; its heartbeat stops.
+        """
+        old = self.session
+        self.session = Session(self, _new_session_hash())
+        self._extra_sessions.append(old)
+        old.close_heartbeat()
+        return self.session
 
     def new_session(self) -> Session:
         """Open another session: its own State and its own data stream."""

@@ -10,11 +10,14 @@ Every error the library raises derives from `GradioRawError`:
     ├── ConnectError               the app could not be reached or discovered
     │   ├── ConfigError            the config is missing, not JSON or malformed
     │   ├── SpaceNotFound          the Hub does not know the Space id
+    │   ├── SpaceUnavailable       the Space is paused or broken (its stage says which)
+    │   │   └── SpaceNotReady      ... or still asleep or building when the wait ran out
     │   ├── AuthenticationError    the app or the Space requires credentials
     │   └── UnsupportedProtocol    the app announces a protocol this client cannot speak
     ├── RequestFailed              an HTTP request failed (network error or bad status)
     │   ├── JoinRejected           the queue refused to take the job
     │   │   └── QueueFull          ... because it is full
+    │   ├── RateLimited            the app or the Hub answered 429 Too Many Requests
     │   ├── UploadRejected         the app refused an upload (size limit, type ...)
     │   ├── DownloadFailed         a file could not be downloaded completely
     │   └── RequestTimeout         an HTTP request timed out
@@ -52,10 +55,13 @@ __all__ = [
     "MalformedMessage",
     "ProtocolError",
     "QueueFull",
+    "RateLimited",
     "RequestFailed",
     "RequestTimeout",
     "SessionLost",
     "SpaceNotFound",
+    "SpaceNotReady",
+    "SpaceUnavailable",
     "StreamEnded",
     "UnsupportedProtocol",
     "UploadRejected",
@@ -126,6 +132,18 @@ class SpaceNotFound(ConnectError):
     """The Hub has no Space with that id (or it is private and no token was given)."""
 
 
+class SpaceUnavailable(ConnectError):
+    """The Space is not running and will not start by itself (paused, failed to build ...)."""
+
+    def __init__(self, message: str, *, stage: str, raw: str | bytes | None = None) -> None:
+        super().__init__(message, raw=raw)
+        self.stage = stage
+
+
+class SpaceNotReady(SpaceUnavailable):
+    """The Space was still asleep, starting or building when the wait for it ended."""
+
+
 class AuthenticationError(ConnectError):
     """The app or the Space requires credentials that were missing or wrong."""
 
@@ -168,6 +186,22 @@ class JoinRejected(RequestFailed):
 
 class QueueFull(JoinRejected):
     """The app's queue is full; the job was not accepted and may be retried later."""
+
+
+class RateLimited(RequestFailed):
+    """The server answered 429 Too Many Requests; `retry_after` is in seconds when given."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None,
+        status_code: int | None = 429,
+        url: str | None = None,
+        raw: str | bytes | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, url=url, raw=raw)
+        self.retry_after = retry_after
 
 
 class UploadRejected(RequestFailed):

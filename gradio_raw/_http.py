@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import httpx
 
 from ._exceptions import RequestFailed, RequestTimeout, shorten
@@ -23,6 +25,7 @@ __all__ = [
     "USER_AGENT",
     "Timeouts",
     "TokenAuth",
+    "backoff_delay",
     "origin_of",
     "redact",
     "redacting_filter",
@@ -77,13 +80,17 @@ class Timeouts:
     - `stream_idle`: the longest silence tolerated on a data stream. Servers send
       a heartbeat every 15 s on an idle stream, so the default allows three
       missed heartbeats and a margin for proxies that buffer.
+    - `queue`: the longest a job may wait in the app's queue before it starts.
     - `job`: the deadline of a whole job, from submission to result.
+    - `space_start`: the longest to wait for a sleeping or building Space.
     """
 
     connect: float | None = 10.0
     read: float | None = 60.0
     stream_idle: float | None = 60.0
+    queue: float | None = None
     job: float | None = None
+    space_start: float | None = 600.0
 
     def for_requests(self) -> httpx.Timeout:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.read, pool=None)
@@ -137,6 +144,21 @@ def describe_status(response: httpx.Response, body: str) -> str:
     return shorten(body.strip(), 200) or response.reason_phrase
 
 
+# Statuses a proxy returns while an app restarts or wakes up.
+_RETRY_STATUSES = frozenset({502, 503, 504})
+# Errors raised before any byte of the request left the client, so a retry
+# cannot run anything twice on the server.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_MAX_BACKOFF = 8.0
+
+
+def backoff_delay(attempt: int, retry_after: str | None = None) -> float:
+    """Seconds to wait before retry number `attempt` (0-based): exponential, jittered."""
+    if retry_after is not None and retry_after.strip().isdigit():
+        return min(float(retry_after), 30.0)
+    return min(0.5 * 2.0**attempt, _MAX_BACKOFF) * (0.5 + random.random() / 2)
+
+
 async def request_json(
     http: httpx.AsyncClient,
     method: str,
@@ -148,36 +170,90 @@ async def request_json(
     timeout: httpx.Timeout,
     json_body: Any = None,
     params: dict[str, str] | None = None,
+    retries: int = 0,
+    idempotent: bool = True,
 ) -> tuple[httpx.Response, str]:
     """Send one request and return the response with its body as text.
 
     Network failures and timeouts become `RequestFailed`/`RequestTimeout`;
     status codes are left to the caller, which knows what each one means.
-    `what` names the request in messages ("the config", "the join request").
+    `what` names the request in messages ("the config", "the join response").
+
+    Up to `retries` more attempts follow, with exponential backoff, after a
+    failure that left the request unsent; an `idempotent` request is also
+    retried after a dropped connection or a 502, 503 or 504 from a proxy.
     """
-    try:
-        response = await http.request(
-            method,
-            url,
-            json=json_body,
-            params=params,
-            headers=headers,
-            auth=auth or httpx.USE_CLIENT_DEFAULT,
-            timeout=timeout,
-        )
-    except httpx.TimeoutException as exc:
-        raise RequestTimeout(
-            f"Timed out waiting for {what} from {url} ({type(exc).__name__}); "
-            "raise the timeout if the app is slow to answer.",
-            url=url,
-        ) from exc
-    except httpx.HTTPError as exc:
-        raise RequestFailed(
-            f"Could not get {what} from {url}: {type(exc).__name__}: {exc or 'no detail'}",
-            url=url,
-        ) from exc
+    attempt = 0
+    while True:
+        try:
+            response = await http.request(
+                method,
+                url,
+                json=json_body,
+                params=params,
+                headers=headers,
+                auth=auth or httpx.USE_CLIENT_DEFAULT,
+                timeout=timeout,
+            )
+        except httpx.HTTPError as exc:
+            retryable = isinstance(exc, _NOT_SENT) or (
+                idempotent and isinstance(exc, (httpx.TransportError))
+            )
+            if retryable and attempt < retries:
+                await _wait_to_retry(method, url, attempt, retries, type(exc).__name__)
+                attempt += 1
+                continue
+            raise _request_error(exc, what, url) from exc
+
+        if idempotent and response.status_code in _RETRY_STATUSES and attempt < retries:
+            await response.aclose()
+            await _wait_to_retry(
+                method,
+                url,
+                attempt,
+                retries,
+                f"HTTP {response.status_code}",
+                response.headers.get("retry-after"),
+            )
+            attempt += 1
+            continue
+        break
 
     body = response.text
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("%s %s -> %s %s", method, url, response.status_code, shorten(body, 500))
     return response, body
+
+
+async def _wait_to_retry(
+    method: str,
+    url: str,
+    attempt: int,
+    retries: int,
+    reason: str,
+    retry_after: str | None = None,
+) -> None:
+    delay = backoff_delay(attempt, retry_after)
+    logger.info(
+        "Retrying %s %s in %.1f s after %s (retry %d of %d)",
+        method,
+        url,
+        delay,
+        reason,
+        attempt + 1,
+        retries,
+    )
+    await anyio.sleep(delay)
+
+
+def _request_error(exc: httpx.HTTPError, what: str, url: str) -> RequestFailed:
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeout(
+            f"Timed out waiting for {what} from {url} ({type(exc).__name__}); "
+            "raise the timeout if the app is slow to respond.",
+            url=url,
+        )
+    return RequestFailed(
+        f"Could not get {what} from {url}: {type(exc).__name__}: {exc or 'no detail'}",
+        url=url,
+    )

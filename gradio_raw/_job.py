@@ -49,8 +49,10 @@ class Job:
         kwargs: dict[str, Any],
         *,
         deadline: float,
+        queue_deadline: float = math.inf,
     ) -> None:
         self.session = session
+        self.queue_deadline = queue_deadline
         self.target = target
         self.args = args
         self.kwargs = kwargs
@@ -168,24 +170,31 @@ class Job:
         return self._result
 
     async def _wait(self, event: anyio.Event) -> None:
-        remaining = self.deadline - anyio.current_time()
-        if remaining == math.inf:
-            await event.wait()
-            return
-        try:
-            with anyio.fail_after(max(remaining, 0)):
+        while True:
+            waiting_in_queue = not self.started and self.queue_deadline < self.deadline
+            deadline = self.queue_deadline if waiting_in_queue else self.deadline
+            if deadline == math.inf:
                 await event.wait()
-        except TimeoutError:
-            await self._time_out()
+                return
+            with anyio.move_on_after(max(deadline - anyio.current_time(), 0)) as scope:
+                await event.wait()
+            if not scope.cancelled_caught:
+                return
+            if waiting_in_queue and self.started:
+                # The job left the queue in time; only the job deadline remains.
+                continue
+            await self._time_out("in the queue" if waiting_in_queue else "")
 
-    async def _time_out(self) -> None:
+    async def _time_out(self, where: str) -> None:
         may_have_run = self.started
+        limit = "its queue wait limit" if where else "its deadline"
         with anyio.CancelScope(shield=True):
             await self.session.cancel_job(
                 self,
                 JobTimeout(
-                    f"The job on {self.target} did not finish within its deadline "
-                    "and was cancelled.",
+                    f"The job on {self.target} did not "
+                    + ("start" if where else "finish")
+                    + f" within {limit} and was cancelled.",
                     may_have_run=may_have_run,
                 ),
             )
@@ -193,6 +202,6 @@ class Job:
         if isinstance(error, GradioRawError):
             raise error
         raise JobTimeout(
-            f"The job on {self.target} did not finish within its deadline.",
+            f"The job on {self.target} did not finish within {limit}.",
             may_have_run=may_have_run,
         )

@@ -25,6 +25,7 @@ import httpx
 from httpx_sse import EventSource
 
 from ._exceptions import (
+    ArgumentError,
     GradioRawError,
     JobCancelled,
     JoinRejected,
@@ -37,7 +38,7 @@ from ._exceptions import (
     shorten,
 )
 from ._files import mark_file_strings
-from ._http import describe_status, request_json
+from ._http import backoff_delay, describe_status, request_json
 from ._job import Job
 from ._machine import JobMachine, parse_message
 from ._transfer import upload_inputs
@@ -80,6 +81,7 @@ class Session:
         self._reader_running = False
         # Set when the server sends close_stream, so the reader stops reading.
         self._stream_closed = False
+        self._heartbeat_scope: anyio.CancelScope | None = None
 
     def __repr__(self) -> str:
         return f"<Session {self.session_hash} pending={len(self._jobs)}>"
@@ -96,9 +98,16 @@ class Session:
         unknown endpoint, a rejected join) surface when the job is awaited or
         iterated.
         """
-        timeout = self.client.timeouts.job
-        deadline = math.inf if timeout is None else anyio.current_time() + timeout
-        job = Job(self, endpoint, args, kwargs, deadline=deadline)
+        timeouts = self.client.timeouts
+        now = anyio.current_time()
+        job = Job(
+            self,
+            endpoint,
+            args,
+            kwargs,
+            deadline=math.inf if timeouts.job is None else now + timeouts.job,
+            queue_deadline=math.inf if timeouts.queue is None else now + timeouts.queue,
+        )
         self.client._start_soon(self._run_job, job)
         return job
 
@@ -153,7 +162,14 @@ class Session:
                 # event id of a job the server has already queued.
                 with anyio.CancelScope(shield=True) as scope:
                     job.join_scope = scope
-                    event_id = await self._post_join(body, endpoint.name)
+                    try:
+                        event_id = await self._post_join(body, endpoint.name)
+                    except TypeError as exc:
+                        # httpx serialises the body; a value JSON cannot
+                        # represent fails here, before anything is sent.
+                        raise ArgumentError(
+                            f"Endpoint {endpoint.name} received a value that is not JSON: {exc}"
+                        ) from None
             self._register(job, event_id)
         finally:
             self._joining -= 1
@@ -178,6 +194,8 @@ class Session:
             headers={**client.headers, "x-gradio-user": "api"},
             timeout=client.timeouts.for_requests(),
             json_body=body,
+            retries=client.retries,
+            idempotent=False,
         )
         status = response.status_code
         if status == 503 and "full" in text.lower():
@@ -220,6 +238,41 @@ class Session:
         if not self._reader_running and self._jobs:
             self._reader_running = True
             self.client._start_soon(self._read_streams)
+        if self._heartbeat_scope is None and self.client.config.connect_heartbeat:
+            self._heartbeat_scope = anyio.CancelScope()
+            self.client._start_soon(self._hold_heartbeat, self._heartbeat_scope)
+
+    def close_heartbeat(self) -> None:
+        """Stop holding the session's heartbeat, so the server may end the session."""
+        if self._heartbeat_scope is not None:
+            self._heartbeat_scope.cancel()
+
+    async def _hold_heartbeat(self, scope: anyio.CancelScope) -> None:
+        # While this stream is open the server counts the session as live and
+        # keeps its State; when it closes the server runs the app's unload
+        # events. It is reopened with backoff if it drops.
+        client = self.client
+        url = client._api_url(f"heartbeat/{self.session_hash}")
+        failures = 0
+        with scope:
+            while True:
+                try:
+                    async with client._http.stream(
+                        "GET",
+                        url,
+                        headers=client.headers,
+                        auth=client._auth or httpx.USE_CLIENT_DEFAULT,
+                        timeout=client.timeouts.for_stream(),
+                    ) as response:
+                        if response.status_code == 404:
+                            logger.info("The app has no heartbeat route at %s", url)
+                            return
+                        async for _ in response.aiter_bytes():
+                            failures = 0
+                except httpx.HTTPError as exc:
+                    logger.debug("The heartbeat of session %s dropped: %s", self.session_hash, exc)
+                failures += 1
+                await anyio.sleep(backoff_delay(min(failures, 6)))
 
     async def cancel_job(self, job: Job, reason: GradioRawError) -> None:
         """End `job` with `reason` and ask the server to stop it."""
@@ -281,6 +334,7 @@ class Session:
         client = self.client
         url = client._api_url("queue/data")
         delivered = 0
+        logger.debug("Opening the data stream of session %s", self.session_hash)
         try:
             async with client._http.stream(
                 "GET",

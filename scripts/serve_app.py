@@ -87,8 +87,9 @@ def load_app_module(path: Path) -> ModuleType:
     return module
 
 
-def launch(demo: Any, host: str, port: int) -> None:
+def launch(demo: Any, host: str, port: int, extra: dict[str, Any]) -> None:
     demo.launch(
+        **extra,
         server_name=host,
         server_port=port,
         show_error=False,
@@ -110,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     if demo is None:
         raise SystemExit(f"missing 'demo' in {path}: an app module must define its Blocks as demo")
     print(f"serving {path.stem} on http://{args.host}:{args.port}/", flush=True)
-    launch(demo, args.host, args.port)
+    # An app may add launch options of its own, such as auth=.
+    extra = dict(getattr(module, "LAUNCH_OPTIONS", {}))
+    launch(demo, args.host, args.port, extra)
     return 0
 
 

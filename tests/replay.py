@@ -51,6 +51,22 @@ def stream_body(fixture: dict[str, Any], index: int = 0) -> bytes:
     return body_bytes(find(fixture, "GET", "/queue/data")[index])
 
 
+def allow_heartbeat(httpx_mock: HTTPXMock) -> None:
+    """Answer the session heartbeat the client holds for apps with State.
+
+    The transcripts do not record it: the real stream only sends `ALIVE` every
+    15 s. Here it ends at once, and the client may reopen it any number of times.
+    """
+    httpx_mock.add_response(
+        method="GET",
+        url=re.compile(r".*/heartbeat/[^/]+$"),
+        headers={"content-type": "text/event-stream"},
+        content=b"data: ALIVE\n\n",
+        is_optional=True,
+        is_reusable=True,
+    )
+
+
 class Replay:
     """Registers a fixture's exchanges on `httpx_mock`.
 
@@ -73,6 +89,7 @@ class Replay:
         self.base_url: str = fixture["base_url"].rstrip("/")
         self.session_hash: str = fixture["session_hash"]
         self.chunk_size = chunk_size
+        allow_heartbeat(httpx_mock)
         source = discovery or fixture
         for exchange in find(source, "GET", "/config")[:1]:
             self.add(exchange, optional=False)

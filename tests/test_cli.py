@@ -81,9 +81,9 @@ def test_mismatch_exit_code(httpx_mock: HTTPXMock, capsys: pytest.CaptureFixture
 def test_connection_failure_exit_code(
     httpx_mock: HTTPXMock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    httpx_mock.add_exception(httpx.ConnectError("connection refused"))
+    httpx_mock.add_exception(httpx.ConnectError("connection refused"), is_reusable=True)
 
-    code = main(["call", "http://127.0.0.1:9/", "/echo", "x"])
+    code = main(["call", "http://127.0.0.1:9/", "/echo", "x", "--retries", "0"])
 
     err = capsys.readouterr().err
     assert code == 3

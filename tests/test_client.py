@@ -32,7 +32,7 @@ from gradio_raw import (
     UnsupportedProtocol,
 )
 
-from .replay import Replay, body_bytes, find, load
+from .replay import Replay, allow_heartbeat, body_bytes, find, load
 
 pytestmark = pytest.mark.anyio
 
@@ -46,6 +46,7 @@ def recorded_config() -> bytes:
 
 
 def add_config(httpx_mock: HTTPXMock, base: str = APP) -> None:
+    allow_heartbeat(httpx_mock)
     httpx_mock.add_response(method="GET", url=f"{base}/config", content=recorded_config())
 
 
@@ -103,13 +104,17 @@ async def test_space_id_resolved_through_hub(httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(
         method="GET", url=f"{hub}/api/spaces/owner/app/host", json={"host": APP}
     )
+    httpx_mock.add_response(
+        method="GET", url=f"{hub}/api/spaces/owner/app/runtime", json={"stage": "RUNNING"}
+    )
     add_config(httpx_mock)
 
     async with Client("owner/app", hub_url=hub, hf_token=TOKEN) as client:
         assert client.base_url == APP + "/"
 
-    hub_request, config_request = httpx_mock.get_requests()
-    assert hub_request.headers["Authorization"] == f"Bearer {TOKEN}"
+    host_request, runtime_request, config_request = httpx_mock.get_requests()
+    assert host_request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert runtime_request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert config_request.headers["Authorization"] == f"Bearer {TOKEN}"
 
 

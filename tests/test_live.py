@@ -23,6 +23,7 @@ import pytest
 
 from gradio_raw import (
     AppError,
+    AuthenticationError,
     Client,
     EndpointNotFound,
     FileData,
@@ -364,3 +365,94 @@ def test_cli_upload_and_download(files_app: RunningApp, tmp_path: Path) -> None:
     saved = Path(completed.stdout.strip())
     assert saved.parent == folder
     assert saved.read_text(encoding="utf-8") == "CLI TEXT"
+
+
+# Control over jobs and sessions: cancellation, State resets, login.
+
+
+@pytest.fixture(scope="module")
+def limited_app(server_python: str) -> Iterator[RunningApp]:
+    with running_app("queue_limited", python=server_python) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def login_app(server_python: str) -> Iterator[RunningApp]:
+    with running_app("login", python=server_python) as app:
+        yield app
+
+
+async def test_cancel_frees_concurrency_slot(limited_app: RunningApp) -> None:
+    # The app runs one job at a time: the next call can only start at once if
+    # the cancelled job really stopped on the server.
+    async with Client(limited_app.url) as client:
+        job = client.submit("/slow", 30)
+        with pytest.raises(JobCancelled):
+            async for event in job:
+                if isinstance(event, Started):
+                    await job.cancel()
+        started = time.monotonic()
+        result = await client.predict("/slow", 0)
+
+    assert result == ["slept"]
+    assert time.monotonic() - started < 5
+
+
+async def test_cancel_scope_cancels_on_server(limited_app: RunningApp) -> None:
+    async with Client(limited_app.url) as client:
+        with anyio.move_on_after(1.5):
+            await client.predict("/slow", 30)
+        started = time.monotonic()
+        result = await client.predict("/slow", 0)
+
+    assert result == ["slept"]
+    assert time.monotonic() - started < 5
+
+
+async def test_cancel_generator_midway(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        job = client.submit("/gen", count=500)
+        seen = 0
+        with pytest.raises(JobCancelled):
+            async for event in job:
+                if isinstance(event, Output):
+                    seen += 1
+                    if seen == 3:
+                        await job.cancel()
+        after = await client.predict("/upper", "still usable")
+
+    assert seen == 3
+    assert after == ["STILL USABLE"]
+
+
+async def test_state_restarts_after_reset(testbed: RunningApp) -> None:
+    async with Client(testbed.url) as client:
+        before = [(await client.predict("/counter", "t")).value for _ in range(3)]
+        old_hash = client.session.session_hash
+        client.reset_session()
+        after = await client.predict("/counter", "t")
+
+    assert before == ["t:1", "t:2", "t:3"]
+    assert client.session.session_hash != old_hash
+    assert after == ["t:1"]
+
+
+async def test_login_and_call(login_app: RunningApp) -> None:
+    async with Client(login_app.url, auth=("alice", "secret")) as client:
+        result = await client.predict("/whoami", "hi")
+
+    assert result == ["alice:hi"]
+
+
+async def test_wrong_password_fails_clearly(login_app: RunningApp) -> None:
+    with pytest.raises(AuthenticationError, match="rejected the username or password"):
+        async with Client(login_app.url, auth=("alice", "wrong")):
+            pass
+
+
+async def test_missing_login_fails_clearly(login_app: RunningApp) -> None:
+    with pytest.raises(AuthenticationError, match=r"auth=\(username, password\)") as caught:
+        async with Client(login_app.url):
+            pass
+
+    assert "Log in as the test user." in str(caught.value)

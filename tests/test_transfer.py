@@ -19,7 +19,7 @@ from gradio_raw import (
     handle_file,
 )
 
-from .replay import Replay, body_bytes, find, load
+from .replay import Replay, allow_heartbeat, body_bytes, find, load
 
 pytestmark = pytest.mark.anyio
 
@@ -31,6 +31,7 @@ TOKEN = "hf_TransferToken1234567890"
 def add_config(httpx_mock: HTTPXMock, max_file_size: int | None = None) -> None:
     config = json.loads(body_bytes(find(load("echo"), "GET", "/config")[0]))
     config["max_file_size"] = max_file_size
+    allow_heartbeat(httpx_mock)
     httpx_mock.add_response(method="GET", url=f"{APP}/config", json=config)
 
 

@@ -127,6 +127,9 @@ def _fetch_config(url: str) -> dict[str, object] | None:
                 return None
             config: dict[str, object] = json.loads(response.read())
             return config
+    except urllib.error.HTTPError as error:
+        # An app launched with auth= answers 401 once it is up.
+        return {} if error.code == 401 else None
     except (urllib.error.URLError, OSError, ValueError):
         return None
 

@@ -1,0 +1,303 @@
+"""Login, sleeping Spaces, retries, queue limits and heartbeats (hand-written answers).
+
+Each server answer here is written by hand to reproduce one situation; the
+config comes from a recording of a real Gradio 6.31 app.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import anyio
+import httpx
+import pytest
+from pytest_httpx import HTTPXMock
+
+import gradio_raw._http
+import gradio_raw._spaces
+from gradio_raw import (
+    AuthenticationError,
+    Client,
+    JobTimeout,
+    RateLimited,
+    RequestFailed,
+    SpaceNotReady,
+    SpaceUnavailable,
+    Timeouts,
+)
+
+from .replay import allow_heartbeat, body_bytes, find, load
+
+pytestmark = pytest.mark.anyio
+
+APP = "http://127.0.0.1:60903"
+HUB = "http://127.0.0.1:9999"
+EVENT_STREAM = {"content-type": "text/event-stream; charset=utf-8"}
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make retries and Space polls immediate, so the tests take no real time."""
+    monkeypatch.setattr(gradio_raw._http, "backoff_delay", lambda attempt, after=None: 0.0)
+    monkeypatch.setattr(gradio_raw._spaces, "_POLL_FIRST", 0.01)
+    monkeypatch.setattr(gradio_raw._spaces, "_POLL_MAX", 0.01)
+
+
+def recorded_config(**changes: object) -> dict[str, object]:
+    config: dict[str, object] = json.loads(body_bytes(find(load("echo"), "GET", "/config")[0]))
+    config.update(changes)
+    return config
+
+
+def add_config(httpx_mock: HTTPXMock, **changes: object) -> None:
+    allow_heartbeat(httpx_mock)
+    httpx_mock.add_response(method="GET", url=f"{APP}/config", json=recorded_config(**changes))
+
+
+def add_space(httpx_mock: HTTPXMock, *stages: str) -> None:
+    httpx_mock.add_response(
+        method="GET", url=f"{HUB}/api/spaces/owner/app/host", json={"host": APP}
+    )
+    for stage in stages:
+        httpx_mock.add_response(
+            method="GET", url=f"{HUB}/api/spaces/owner/app/runtime", json={"stage": stage}
+        )
+
+
+async def test_login_sends_form_and_keeps_cookie(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        method="POST",
+        url=f"{APP}/login",
+        json={"success": True},
+        headers={"set-cookie": "access-token-unsecure-x=TOKEN123; Path=/; HttpOnly"},
+    )
+    add_config(httpx_mock)
+
+    async with Client(APP, auth=("alice", "secret")):
+        pass
+
+    login, config = httpx_mock.get_requests()[:2]
+    assert login.content == b"username=alice&password=secret"
+    assert "access-token-unsecure-x=TOKEN123" in config.headers["cookie"]
+
+
+async def test_login_wrong_password(
+    httpx_mock: HTTPXMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    httpx_mock.add_response(
+        method="POST",
+        url=f"{APP}/login",
+        status_code=400,
+        json={"detail": "Incorrect credentials."},
+    )
+
+    with pytest.raises(AuthenticationError, match="rejected the username or password"):
+        async with Client(APP, auth=("alice", "wrong")):
+            pass
+
+    assert "wrong" not in caplog.text
+
+
+async def test_login_required_says_so(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/config",
+        status_code=401,
+        json={"detail": {"error": "Not authenticated", "auth_message": "Use the lab account."}},
+    )
+
+    with pytest.raises(AuthenticationError, match="pass auth=") as caught:
+        async with Client(APP):
+            pass
+
+    assert "Use the lab account." in str(caught.value)
+
+
+async def test_sleeping_space_woken_and_waited(httpx_mock: HTTPXMock) -> None:
+    add_space(httpx_mock, "SLEEPING", "APP_STARTING", "RUNNING")
+    httpx_mock.add_response(
+        method="GET", url=f"{APP}/config", status_code=503, text="Starting", is_optional=True
+    )
+    add_config(httpx_mock)
+    seen: list[str] = []
+
+    async with Client(
+        "owner/app", hub_url=HUB, on_space_status=lambda stage, waited: seen.append(stage)
+    ) as client:
+        assert client.base_url == APP + "/"
+
+    assert seen == ["SLEEPING", "APP_STARTING"]
+
+
+@pytest.mark.parametrize("stage", ["PAUSED", "RUNTIME_ERROR", "BUILD_ERROR", "NO_APP_FILE"])
+async def test_broken_space_fails_at_once(httpx_mock: HTTPXMock, stage: str) -> None:
+    add_space(httpx_mock, stage)
+
+    with pytest.raises(SpaceUnavailable, match=stage) as caught:
+        async with Client("owner/app", hub_url=HUB):
+            pass
+
+    assert caught.value.stage == stage
+
+
+async def test_building_space_wait_is_bounded(httpx_mock: HTTPXMock) -> None:
+    add_space(httpx_mock)
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{HUB}/api/spaces/owner/app/runtime",
+        json={"stage": "BUILDING"},
+        is_reusable=True,
+    )
+
+    with anyio.fail_after(5):
+        with pytest.raises(SpaceNotReady, match="still BUILDING") as caught:
+            async with Client("owner/app", hub_url=HUB, timeouts=Timeouts(space_start=0.2)):
+                pass
+
+    assert caught.value.stage == "BUILDING"
+
+
+async def test_config_retried_after_proxy_errors(httpx_mock: HTTPXMock) -> None:
+    for status in (502, 503):
+        httpx_mock.add_response(method="GET", url=f"{APP}/config", status_code=status)
+    add_config(httpx_mock)
+
+    async with Client(APP) as client:
+        assert client.config.version == "6.31.0"
+
+    assert len([r for r in httpx_mock.get_requests() if r.url.path == "/config"]) == 3
+
+
+async def test_config_retries_are_bounded(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_exception(httpx.ConnectError("refused"), is_reusable=True)
+
+    with pytest.raises(RequestFailed, match="ConnectError"):
+        async with Client(APP, retries=2):
+            pass
+
+    assert len(httpx_mock.get_requests()) == 3
+
+
+async def test_config_429_is_rate_limited(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/config",
+        status_code=429,
+        headers={"retry-after": "30"},
+        text="Too Many Requests",
+    )
+
+    with pytest.raises(RateLimited) as caught:
+        async with Client(APP):
+            pass
+
+    assert caught.value.retry_after == 30
+    assert caught.value.raw == "Too Many Requests"
+
+
+async def test_unsent_join_is_retried(httpx_mock: HTTPXMock) -> None:
+    add_config(httpx_mock)
+    httpx_mock.add_exception(
+        httpx.ConnectError("refused"), method="POST", url=f"{APP}/gradio_api/queue/join"
+    )
+    httpx_mock.add_response(
+        method="POST", url=f"{APP}/gradio_api/queue/join", json={"event_id": "E1"}
+    )
+    completed = {
+        "msg": "process_completed",
+        "event_id": "E1",
+        "output": {"data": ["OK"]},
+        "success": True,
+    }
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
+        headers=EVENT_STREAM,
+        content=f"data: {json.dumps(completed)}\n\n".encode(),
+    )
+
+    async with Client(APP, session_hash="S1") as client:
+        assert await client.predict(1, "ok") == ["OK"]
+
+
+async def test_join_timeout_not_retried(httpx_mock: HTTPXMock) -> None:
+    # The server may have queued a join whose answer timed out, so sending it
+    # again could run the job twice.
+    add_config(httpx_mock)
+    httpx_mock.add_exception(
+        httpx.ReadTimeout("slow"), method="POST", url=f"{APP}/gradio_api/queue/join"
+    )
+
+    async with Client(APP) as client:
+        with pytest.raises(RequestFailed, match="Timed out"):
+            await client.predict(1, "ok")
+
+    joins = [r for r in httpx_mock.get_requests() if r.url.path.endswith("/queue/join")]
+    assert len(joins) == 1
+
+
+async def test_queue_wait_limit(httpx_mock: HTTPXMock) -> None:
+    add_config(httpx_mock)
+    httpx_mock.add_response(
+        method="POST", url=f"{APP}/gradio_api/queue/join", json={"event_id": "E1"}
+    )
+    cancelled = anyio.Event()
+
+    class StuckInQueue(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            estimation = {"msg": "estimation", "event_id": "E1", "rank": 5, "queue_size": 6}
+            yield f"data: {json.dumps(estimation)}\n\n".encode()
+            await cancelled.wait()
+
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
+        headers=EVENT_STREAM,
+        stream=StuckInQueue(),
+    )
+
+    def on_cancel(request: httpx.Request) -> httpx.Response:
+        cancelled.set()
+        return httpx.Response(200, json={"success": True})
+
+    httpx_mock.add_callback(on_cancel, method="POST", url=f"{APP}/gradio_api/cancel")
+
+    async with Client(APP, session_hash="S1", timeouts=Timeouts(queue=0.3)) as client:
+        with anyio.fail_after(5):
+            with pytest.raises(JobTimeout, match="did not start") as caught:
+                await client.predict(1, "x")
+
+    assert not caught.value.may_have_run
+    assert cancelled.is_set()
+
+
+async def test_heartbeat_held_for_stateful_apps(httpx_mock: HTTPXMock) -> None:
+    add_config(httpx_mock, connect_heartbeat=True)
+    httpx_mock.add_response(
+        method="POST", url=f"{APP}/gradio_api/queue/join", json={"event_id": "E1"}
+    )
+    completed = {"msg": "process_completed", "event_id": "E1", "output": {"data": ["A"]}}
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
+        headers=EVENT_STREAM,
+        content=f"data: {json.dumps(completed)}\n\n".encode(),
+    )
+
+    async with Client(APP, session_hash="S1") as client:
+        await client.predict(1, "a")
+        await anyio.sleep(0.05)
+
+    paths = [request.url.path for request in httpx_mock.get_requests()]
+    assert "/gradio_api/heartbeat/S1" in paths
+
+
+async def test_reset_session_changes_hash(httpx_mock: HTTPXMock) -> None:
+    add_config(httpx_mock)
+
+    async with Client(APP, session_hash="S1") as client:
+        fresh = client.reset_session()
+
+    assert fresh is client.session
+    assert fresh.session_hash != "S1"
