@@ -31,6 +31,7 @@ from ._exceptions import (
     UnsupportedProtocol,
     UploadRejected,
     UsageError,
+    ValidationFailed,
 )
 from ._files import FileInput, handle_file
 from ._http import Timeouts
@@ -101,6 +102,7 @@ __all__ = [
     "UnsupportedProtocol",
     "UploadRejected",
     "UsageError",
+    "ValidationFailed",
     "__version__",
     "handle_file",
 ]

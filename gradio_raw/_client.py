@@ -10,14 +10,14 @@ from collections.abc import Callable, Coroutine, Mapping
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 import anyio
 import httpx
 from anyio.abc import TaskGroup
 
-from ._config import AppConfig, parse_config
+from ._config import MULTIPLEXED_PROTOCOLS, AppConfig, parse_config
 from ._endpoints import Endpoint, EndpointMap
 from ._exceptions import (
     AuthenticationError,
@@ -49,6 +49,9 @@ __all__ = ["DEFAULT_HUB_URL", "Client"]
 logger = logging.getLogger("gradio_raw")
 
 DEFAULT_HUB_URL = "https://huggingface.co"
+
+# Gradio pages carry the config as `window.gradio_config = {...};</script>`.
+_EMBEDDED_CONFIG = re.compile(r"window\.gradio_config\s*=\s*(\{.*?\});?\s*</script>", re.DOTALL)
 
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -105,6 +108,10 @@ class Client:
       connection or a 502/503/504, and for joins the server never received.
     - `on_space_status`: called with the stage and the seconds waited while a
       sleeping or building Space starts.
+    - `transport`: `"queue"` (the default: the app's queue, with queue position,
+      progress and logs) or `"call"` (the `/call/<api_name>` REST route of Gradio
+      4.20 and later, for proxies that break the queue's data stream; results
+      only).
     """
 
     def __init__(
@@ -121,12 +128,14 @@ class Client:
         auth: tuple[str, str] | None = None,
         retries: int = 3,
         on_space_status: SpaceStatus | None = None,
+        transport: Literal["queue", "call"] = "queue",
     ) -> None:
         self.src = src
         self.space_id: str | None = None
         self.retries = retries
         self._login = auth
         self._on_space_status = on_space_status
+        self.transport = transport
         if isinstance(timeouts, (int, float)):
             timeouts = Timeouts(connect=float(timeouts), read=float(timeouts))
         self.timeouts = timeouts or Timeouts()
@@ -232,11 +241,23 @@ class Client:
             timeout=self.timeouts.for_requests(),
             retries=self.retries,
         )
-        self._check_config_status(response, body, config_url)
+        embedded = None
+        if response.status_code not in (200, 401, 403, 429):
+            # Old apps have no config route; their page embeds the config.
+            embedded = await self._config_from_page()
+        if embedded is not None:
+            body, config_url = embedded, self.base_url
+        else:
+            self._check_config_status(response, body, config_url)
         self._config = parse_config(body, url=config_url)
         self._endpoints = EndpointMap(self._config, url=self.base_url)
         self._decoder = OutputDecoder(
-            self.base_url, self._config.prefix_path, self._config.root, owner=self
+            self.base_url,
+            self._config.prefix_path,
+            self._config.root,
+            owner=self,
+            marker=self._config.file_marker,
+            legacy=self._config.protocol == "ws",
         )
         for name in self._endpoints.duplicate_names:
             logger.warning("The config names more than one endpoint %s; using the first", name)
@@ -262,6 +283,27 @@ class Client:
         raise UsageError(
             f"Expected an app URL (http://host:port/) or a Space id (owner/name), received {src!r}."
         )
+
+    async def _config_from_page(self) -> str | None:
+        """The config embedded in the app's HTML page, for apps without a config route."""
+        try:
+            response, page = await request_json(
+                self._http,
+                "GET",
+                self.base_url,
+                what="the app's page",
+                auth=self._auth,
+                headers=self.headers,
+                timeout=self.timeouts.for_requests(),
+                retries=self.retries,
+            )
+        except GradioRawError:
+            return None
+        match = _EMBEDDED_CONFIG.search(page)
+        if response.status_code != 200 or match is None:
+            return None
+        logger.debug("Read the config embedded in the page at %s", self.base_url)
+        return match.group(1)
 
     def _check_config_status(self, response: httpx.Response, body: str, url: str) -> None:
         status = response.status_code
@@ -461,6 +503,28 @@ class Client:
 
     # Plumbing used by sessions.
 
+    def _route_for(self, endpoint: Endpoint) -> str:
+        """How to call `endpoint`: "queue", "direct", "sse", "ws" or "call"."""
+        config = self.config
+        if endpoint.queue is False:
+            return "direct"
+        if config.protocol == "ws" and config.enable_queue is False and endpoint.queue is None:
+            return "direct"
+        if (
+            self.transport == "call"
+            and endpoint.api_name
+            and config.protocol in MULTIPLEXED_PROTOCOLS
+            and config.version_tuple >= (4, 20)
+        ):
+            return "call"
+        return self._queue_route()
+
+    def _queue_route(self) -> str:
+        protocol = self.config.protocol
+        if protocol in ("sse", "ws"):
+            return protocol
+        return "queue"
+
     def _api_url(self, route: str) -> str:
         return urljoin(self.base_url, self.config.prefix_path + route)
 
@@ -470,8 +534,18 @@ class Client:
         self._task_group.start_soon(function, *args)
 
     async def _send_cancel(self, session_hash: str, fn_index: int, event_id: str) -> None:
-        url = self._api_url("cancel")
-        body = {"session_hash": session_hash, "fn_index": fn_index, "event_id": event_id}
+        if self.config.has_cancel_route:
+            url = self._api_url("cancel")
+            body: dict[str, Any] = {
+                "session_hash": session_hash,
+                "fn_index": fn_index,
+                "event_id": event_id,
+            }
+        else:
+            # Before Gradio 4.31, reset stops a generator and drops a queued
+            # event; a running function cannot be stopped from a client.
+            url = self._api_url("reset")
+            body = {"event_id": event_id}
         try:
             with anyio.fail_after(self.timeouts.read or 30):
                 response, text = await request_json(

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from ._exceptions import ConfigError, UnsupportedProtocol, json_type_name, shorten
 
 __all__ = [
+    "MULTIPLEXED_PROTOCOLS",
     "SUPPORTED_PROTOCOLS",
     "AppConfig",
     "Component",
@@ -23,7 +24,10 @@ __all__ = [
 
 # The protocols this client speaks. Gradio 4.22 and later announce `sse_v3`; the
 # older values differ on the wire (see the README's protocol table).
-SUPPORTED_PROTOCOLS: tuple[str, ...] = ("sse_v3",)
+SUPPORTED_PROTOCOLS: tuple[str, ...] = ("sse_v3", "sse_v2.1", "sse_v2", "sse_v1", "sse", "ws")
+
+# Protocols whose jobs share one data stream per session.
+MULTIPLEXED_PROTOCOLS = frozenset({"sse_v1", "sse_v2", "sse_v2.1", "sse_v3"})
 
 # Before Gradio 4.28 components had no `skip_api` flag; these types were left
 # out of the API by name.
@@ -61,6 +65,7 @@ class Component(_Tolerant):
     # differ from the output schema, so the input one is preferred.
     api_info: Any = None
     api_info_as_input: Any = None
+    api_info_as_output: Any = None
 
     @property
     def skipped(self) -> bool:
@@ -128,6 +133,27 @@ class AppConfig(_Tolerant):
         """Whether generator updates after the first arrive as diffs."""
         return self.protocol in ("sse_v2", "sse_v2.1", "sse_v3")
 
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        """The Gradio version as numbers, (0,) when unknown; pre-release tags are dropped."""
+        numbers = []
+        for part in (self.version or "").split(".")[:3]:
+            digits = "".join(character for character in part if character.isdigit())
+            if not digits:
+                break
+            numbers.append(int(digits))
+        return tuple(numbers) or (0,)
+
+    @property
+    def file_marker(self) -> bool:
+        """Whether output files carry the `gradio.FileData` marker (Gradio 4.21 and later)."""
+        return self.protocol in ("sse_v2.1", "sse_v3")
+
+    @property
+    def has_cancel_route(self) -> bool:
+        """Whether `POST <prefix>cancel` exists (Gradio 4.31 and later)."""
+        return self.version_tuple >= (4, 31)
+
     def component(self, component_id: int) -> Component | None:
         if self._by_id is None:
             self._by_id = {component.id: component for component in self.components}
@@ -135,7 +161,7 @@ class AppConfig(_Tolerant):
 
 
 def _supported() -> str:
-    return f"{', '.join(repr(name) for name in SUPPORTED_PROTOCOLS)} (Gradio 4.22 and later)"
+    return f"{', '.join(repr(name) for name in SUPPORTED_PROTOCOLS)} (Gradio 3.x to 6.x)"
 
 
 def parse_config(body: bytes | str, *, url: str) -> AppConfig:

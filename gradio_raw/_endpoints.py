@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from ._config import AppConfig, Dependency
+from ._config import AppConfig, Component, Dependency
 from ._exceptions import ArgumentError, EndpointNotFound, UsageError
 from ._files import is_file_schema
 
@@ -91,6 +91,7 @@ class Endpoint:
     # Per input, whether its schema describes a file (so a string given there
     # is a local path or URL to send as a file).
     inputs_file: tuple[bool, ...] = field(default=(), repr=False)
+    outputs_file: tuple[bool, ...] = field(default=(), repr=False)
 
     @property
     def name(self) -> str:
@@ -213,6 +214,27 @@ def _api_name(dependency: Dependency, visibility: Visibility) -> str | None:
     return "/" + name.lstrip("/")
 
 
+# Components that hold files, for Gradio 3 configs, which describe values
+# without a JSON schema.
+_FILE_COMPONENTS = frozenset(
+    {"file", "image", "audio", "video", "gallery", "model3d", "uploadbutton", "annotatedimage"}
+)
+
+
+def _holds_files(component: Component | None, *, as_input: bool) -> bool:
+    """Whether the component's values are (or contain) files."""
+    if component is None:
+        return False
+    schema = component.api_info_as_input if as_input else component.api_info_as_output
+    schema = schema or component.api_info
+    if schema is not None and is_file_schema(schema):
+        return True
+    # Gradio 3 describes values as {"info": ..., "serialized_info": ...}, or
+    # not at all; there the component type decides.
+    legacy = schema is None or (isinstance(schema, dict) and "serialized_info" in schema)
+    return legacy and component.type.lower() in _FILE_COMPONENTS
+
+
 def _endpoint_from_config(config: AppConfig, position: int, dependency: Dependency) -> Endpoint:
     fn_index = dependency.id if dependency.id is not None else position
     visibility = _visibility(dependency)
@@ -245,9 +267,8 @@ def _endpoint_from_config(config: AppConfig, position: int, dependency: Dependen
         output_components=tuple(c.type if c else "unknown" for c in output_components),
         parameters=parameters,
         input_labels=labels,
-        inputs_file=tuple(
-            bool(c and is_file_schema(c.api_info_as_input or c.api_info)) for c in input_components
-        ),
+        inputs_file=tuple(_holds_files(c, as_input=True) for c in input_components),
+        outputs_file=tuple(_holds_files(c, as_input=False) for c in output_components),
     )
 
 

@@ -16,7 +16,8 @@ Every error the library raises derives from `GradioRawError`:
     │   └── UnsupportedProtocol    the app announces a protocol this client cannot speak
     ├── RequestFailed              an HTTP request failed (network error or bad status)
     │   ├── JoinRejected           the queue refused to take the job
-    │   │   └── QueueFull          ... because it is full
+    │   │   ├── QueueFull          ... because it is full
+    │   │   └── ValidationFailed   ... because the app's validator rejected the inputs
     │   ├── RateLimited            the app or the Hub answered 429 Too Many Requests
     │   ├── UploadRejected         the app refused an upload (size limit, type ...)
     │   ├── DownloadFailed         a file could not be downloaded completely
@@ -66,6 +67,7 @@ __all__ = [
     "UnsupportedProtocol",
     "UploadRejected",
     "UsageError",
+    "ValidationFailed",
 ]
 
 # Raw server content attached to an error is cut to this many characters, so a
@@ -186,6 +188,10 @@ class JoinRejected(RequestFailed):
 
 class QueueFull(JoinRejected):
     """The app's queue is full; the job was not accepted and may be retried later."""
+
+
+class ValidationFailed(JoinRejected):
+    """The app's input validator (Gradio 5.45+) rejected the call; the message lists each input."""
 
 
 class RateLimited(RequestFailed):

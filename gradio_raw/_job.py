@@ -69,6 +69,8 @@ class Job:
         self._error: BaseException | None = None
         self._cancel_requested = False
         self.join_scope: anyio.CancelScope | None = None
+        # Set for jobs with a connection of their own (not the shared stream).
+        self.flow_scope: anyio.CancelScope | None = None
 
     def __repr__(self) -> str:
         state = "done" if self.done else "pending"

@@ -247,9 +247,10 @@ class JobMachine:
 
     def _visible(self, data: list[Any]) -> list[Any]:
         skipped = self.endpoint.outputs_skipped
+        files = self.endpoint.outputs_file
         decode = self.decoder.decode
         return [
-            decode(value)
+            decode(value, position < len(files) and files[position])
             for position, value in enumerate(data)
             if not (position < len(skipped) and skipped[position])
         ]

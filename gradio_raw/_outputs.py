@@ -7,6 +7,7 @@ the caller never shares a list or dict with the client's diff state.
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -15,6 +16,15 @@ from ._types import FileData
 __all__ = ["OutputDecoder"]
 
 _FILE_MARKER = "gradio.FileData"
+
+
+_FILE_KEYS = frozenset(
+    {"path", "url", "size", "orig_name", "mime_type", "is_stream", "meta", "alt_text"}
+)
+
+
+def _looks_like_file(value: dict[str, Any]) -> bool:
+    return isinstance(value.get("path"), str) and set(value) <= _FILE_KEYS
 
 
 def _is_file(value: dict[str, Any]) -> bool:
@@ -37,23 +47,69 @@ class OutputDecoder:
     """
 
     def __init__(
-        self, base_url: str, prefix: str, server_root: str | None, owner: Any = None
+        self,
+        base_url: str,
+        prefix: str,
+        server_root: str | None,
+        owner: Any = None,
+        *,
+        marker: bool = True,
+        legacy: bool = False,
     ) -> None:
         self.owner = owner
         self.base_url = base_url
         self.file_route = urljoin(base_url, prefix + "file=")
         self.server_root = server_root.rstrip("/") + "/" if server_root else None
+        # Before Gradio 4.21 files carry no marker, so a file output is told by
+        # its component; Gradio 3 sends files in its own serialized forms.
+        self.marker = marker
+        self.legacy = legacy
 
-    def decode(self, value: Any) -> Any:
+    def decode(self, value: Any, file_hint: bool = False) -> Any:
+        """Decode one output value; `file_hint` says its component holds files."""
         if isinstance(value, list):
-            return [self.decode(item) for item in value]
+            return [self.decode(item, file_hint) for item in value]
         if isinstance(value, dict):
-            if _is_file(value):
-                return self.file(value)
-            if value.get("__type__") == "update":
-                return self.decode(value.get("value"))
-            return {key: self.decode(item) for key, item in value.items()}
+            return self._decode_dict(value, file_hint)
+        if self.legacy and file_hint and isinstance(value, str) and value.startswith("data:"):
+            return self.inline_file(value, None)
         return value
+
+    def _decode_dict(self, value: dict[str, Any], file_hint: bool) -> Any:
+        if _is_file(value):
+            return self.file(value)
+        if file_hint and not self.marker and _looks_like_file(value):
+            return self.file(value)
+        if self.legacy and file_hint and isinstance(value.get("name"), str):
+            return self.legacy_file(value)
+        if value.get("__type__") == "update":
+            return self.decode(value.get("value"), file_hint)
+        return {key: self.decode(item, file_hint) for key, item in value.items()}
+
+    def legacy_file(self, value: dict[str, Any]) -> FileData:
+        """A Gradio 3 file: a server path (`is_file`) or inline base64 `data`."""
+        name = value["name"]
+        data = value.get("data")
+        orig_name = value.get("orig_name") or name.replace("\\", "/").rsplit("/", 1)[-1]
+        if isinstance(data, str) and data.startswith("data:") and not value.get("is_file"):
+            return self.inline_file(data, orig_name)
+        return self.file({"path": name, "orig_name": orig_name, "size": value.get("size")})
+
+    def inline_file(self, data_url: str, name: str | None) -> FileData:
+        """A file whose bytes came inline as a `data:` URL; it downloads without a request."""
+        mime_type = data_url[5:].split(";", 1)[0].split(",", 1)[0] or None
+        extension = mimetypes.guess_extension(mime_type or "") or ""
+        file = FileData.model_validate(
+            {
+                "path": "",
+                "url": None,
+                "orig_name": name or f"file{extension}",
+                "mime_type": mime_type,
+                "data": data_url,
+            }
+        )
+        file._client = self.owner
+        return file
 
     def file(self, value: dict[str, Any]) -> FileData:
         url = value.get("url")

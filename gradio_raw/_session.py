@@ -24,6 +24,7 @@ import anyio
 import httpx
 from httpx_sse import EventSource
 
+from ._endpoints import Endpoint
 from ._exceptions import (
     ArgumentError,
     GradioRawError,
@@ -35,9 +36,11 @@ from ._exceptions import (
     RequestFailed,
     SessionLost,
     StreamEnded,
+    ValidationFailed,
     shorten,
 )
 from ._files import mark_file_strings
+from ._flows import run_call, run_direct, run_sse, run_ws
 from ._http import backoff_delay, describe_status, request_json
 from ._job import Job
 from ._machine import JobMachine, parse_message
@@ -61,6 +64,24 @@ _CLOSE_GRACE = 5.0
 # A stream that ends this many times in a row without a message for any
 # pending job means the server has lost those jobs.
 _MAX_EMPTY_STREAMS = 3
+
+
+def _validation_messages(text: str) -> str:
+    """The per-parameter messages of a Gradio 5.45+ validator rejection, or ``""``."""
+    try:
+        detail = json.loads(text).get("detail")
+    except (ValueError, AttributeError):
+        return ""
+    if not isinstance(detail, list):
+        return ""
+    messages = [
+        f"{item.get('parameter_name') or 'input'}: {item.get('message') or 'invalid'}"
+        for item in detail
+        if isinstance(item, dict)
+        and item.get("__type__") == "validate"
+        and not item.get("is_valid")
+    ]
+    return "; ".join(messages)
 
 
 class Session:
@@ -146,6 +167,15 @@ class Session:
         data = await upload_inputs(client, mark_file_strings(endpoint, data))
         job.machine = JobMachine(endpoint, client._decoder, diffs=client.config.diffs)
 
+        route = client._route_for(endpoint)
+        if route == "direct":
+            if await run_direct(self, job, endpoint, data):
+                return
+            route = client._queue_route()
+        if route != "queue":
+            await self._run_own_connection(job, route, endpoint, data)
+            return
+
         body = {
             "data": data,
             "event_data": None,
@@ -182,6 +212,16 @@ class Session:
         if job.cancel_requested:
             await self.cancel_job(job, JobCancelled("The job was cancelled by the caller."))
 
+    async def _run_own_connection(
+        self, job: Job, route: str, endpoint: Endpoint, data: list[Any]
+    ) -> None:
+        flows = {"sse": run_sse, "ws": run_ws, "call": run_call}
+        with anyio.CancelScope() as scope:
+            job.flow_scope = scope
+            if job.cancel_requested:
+                raise JobCancelled("The job was cancelled before it was sent.")
+            await flows[route](self, job, endpoint, data)
+
     async def _post_join(self, body: dict[str, Any], name: str) -> str:
         client = self.client
         url = client._api_url("queue/join")
@@ -206,6 +246,15 @@ class Session:
                 url=url,
                 raw=text,
             )
+        if status == 422:
+            validation = _validation_messages(text)
+            if validation:
+                raise ValidationFailed(
+                    f"The app's validator rejected the inputs of {name}: {validation}",
+                    status_code=status,
+                    url=url,
+                    raw=text,
+                )
         if status != 200:
             raise JoinRejected(
                 f"The app rejected the join request for {name} with HTTP {status}: "
@@ -283,6 +332,10 @@ class Session:
         if event_id is not None:
             self._jobs.pop(event_id, None)
         job.finish(error=reason)
+        if job.flow_scope is not None:
+            # A job with a connection of its own: closing it stops the job on
+            # the server (Gradio 3 and 4.0 to 4.8 have nothing else).
+            job.flow_scope.cancel()
         if event_id is None or endpoint is None:
             return
 
@@ -471,8 +524,8 @@ class Session:
         if event is not None:
             job.push(event)
         if machine.done:
-            assert job.event_id is not None
-            self._jobs.pop(job.event_id, None)
+            if job.event_id is not None:
+                self._jobs.pop(job.event_id, None)
             job.finish(result=machine.result, error=machine.error)
 
     def _hold_early(self, event_id: str, message: dict[str, Any]) -> int:

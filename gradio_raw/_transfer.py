@@ -173,7 +173,8 @@ async def download_file(
     if isinstance(file, str):
         file = client._decoder.file({"path": file, "meta": dict(FILE_MARKER)})
     url = file.url
-    if not url:
+    inline = file.inline_bytes
+    if not url and inline is None:
         raise DownloadFailed(f"The file {file.path!r} has no URL to download from.")
 
     folder = Path(directory)
@@ -184,14 +185,18 @@ async def download_file(
     temporary = Path(temporary_name)
     try:
         with os.fdopen(descriptor, "wb") as output:
-            await _stream_into(client, url, output)
+            if inline is not None:
+                output.write(inline)
+            else:
+                assert url is not None
+                await _stream_into(client, url, output)
         target = claim_path(folder, final_name)
         os.replace(temporary, target)
     except BaseException:
         with anyio.CancelScope(shield=True):
             temporary.unlink(missing_ok=True)
         raise
-    logger.debug("Downloaded %s to %s", url, target)
+    logger.debug("Saved %s to %s", url or "an inline file", target)
     return target
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, overload
+from urllib.parse import unquote_to_bytes
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -58,6 +60,17 @@ class FileData(BaseModel):
         return self.model_dump() == other.model_dump()
 
     __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def inline_bytes(self) -> bytes | None:
+        """The file's bytes when the server sent them inline (Gradio 3), else None."""
+        data = (self.model_extra or {}).get("data")
+        if not (isinstance(data, str) and data.startswith("data:") and "," in data):
+            return None
+        header, payload = data.split(",", 1)
+        if header.endswith(";base64"):
+            return base64.b64decode(payload)
+        return unquote_to_bytes(payload)
 
     def to_wire(self) -> dict[str, Any]:
         """The dict to send when this file is an input of another call."""

@@ -181,28 +181,52 @@ async def test_config_html_page_is_config_error(httpx_mock: HTTPXMock) -> None:
 
 
 async def test_config_404_is_config_error(httpx_mock: HTTPXMock) -> None:
+    # Hand-written: no config route, and a login page without a config.
     httpx_mock.add_response(method="GET", url=f"{APP}/config", status_code=404, text="Not Found")
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/",
+        headers={"content-type": "text/html"},
+        text="<html>Login</html>",
+    )
 
     with pytest.raises(ConfigError, match="HTTP 404"):
         async with Client(APP):
             pass
 
 
-async def test_gradio3_config_unsupported(httpx_mock: HTTPXMock) -> None:
-    # Hand-written: Gradio 3 configs have no "protocol" field.
+async def test_config_read_from_page(httpx_mock: HTTPXMock) -> None:
+    # Hand-written page around a recorded config, as old Gradio apps serve it.
+    httpx_mock.add_response(method="GET", url=f"{APP}/config", status_code=404, text="Not Found")
+    page = (
+        b"<html><head><script>window.gradio_config = "
+        + recorded_config()
+        + b";</script></head><body></body></html>"
+    )
+    httpx_mock.add_response(
+        method="GET", url=f"{APP}/", headers={"content-type": "text/html"}, content=page
+    )
+    allow_heartbeat(httpx_mock)
+
+    async with Client(APP) as client:
+        assert client.config.version == "6.31.0"
+
+
+async def test_unknown_protocol_unsupported(httpx_mock: HTTPXMock) -> None:
+    # Hand-written: a protocol name no Gradio release has announced.
     httpx_mock.add_response(
         method="GET",
         url=f"{APP}/config",
-        json={"version": "3.50.2", "enable_queue": True, "components": [], "dependencies": []},
+        json={"version": "9.0.0", "protocol": "sse_v9", "components": [], "dependencies": []},
     )
 
     with pytest.raises(UnsupportedProtocol) as caught:
         async with Client(APP):
             pass
 
-    assert caught.value.protocol == "ws"
+    assert caught.value.protocol == "sse_v9"
     assert "sse_v3" in str(caught.value)
-    assert "3.50.2" in str(caught.value)
+    assert "9.0.0" in str(caught.value)
 
 
 async def test_unknown_message_kind_is_raw_event(

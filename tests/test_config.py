@@ -314,28 +314,28 @@ def test_supported_protocols() -> None:
 # Unsupported apps.
 
 
-def test_gradio3_config_rejected() -> None:
-    with pytest.raises(UnsupportedProtocol) as caught:
-        parse(gradio3_config())
+def test_gradio3_config_means_ws() -> None:
+    config = parse(gradio3_config())
 
-    error = caught.value
-    assert error.protocol == "ws"
-    assert error.version == "3.50.2"
-    assert "'ws'" in str(error)
-    assert "3.50.2" in str(error)
-    assert URL in str(error)
-    for name in SUPPORTED_PROTOCOLS:
-        assert repr(name) in str(error)
+    assert config.protocol == "ws"
+    assert config.version_tuple == (3, 50, 2)
 
 
-@pytest.mark.parametrize("protocol", ["sse", "sse_v1", "sse_v2", "sse_v2.1", "sse_v9"])
+@pytest.mark.parametrize("protocol", ["sse", "sse_v1", "sse_v2", "sse_v2.1", "sse_v3", "ws"])
+def test_every_generation_supported(protocol: str) -> None:
+    assert parse(gradio6_config(protocol=protocol)).protocol == protocol
+
+
+@pytest.mark.parametrize("protocol", ["sse_v9", "grpc"])
 def test_other_protocol_rejected(protocol: str) -> None:
     with pytest.raises(UnsupportedProtocol) as caught:
         parse(gradio6_config(protocol=protocol))
 
     assert caught.value.protocol == protocol
     assert f"'{protocol}'" in str(caught.value)
-    assert "'sse_v3'" in str(caught.value)
+    assert URL in str(caught.value)
+    for name in SUPPORTED_PROTOCOLS:
+        assert repr(name) in str(caught.value)
 
 
 def test_protocol_error_unknown_version() -> None:
@@ -360,13 +360,13 @@ def test_gradio2_config_rejected() -> None:
 
 def test_unsupported_is_connect_error() -> None:
     with pytest.raises(ConnectError):
-        parse(gradio3_config())
+        parse(gradio6_config(protocol="sse_v9"))
 
 
 @pytest.mark.parametrize(
     "document",
-    [gradio3_config(), gradio6_config(protocol="sse_v9"), gradio2_config()],
-    ids=["gradio3", "unknown protocol", "gradio2"],
+    [gradio6_config(protocol="sse_v9"), gradio2_config()],
+    ids=["unknown protocol", "gradio2"],
 )
 def test_unsupported_keeps_raw(document: dict[str, Any]) -> None:
     body = json.dumps(document)

@@ -456,3 +456,20 @@ async def test_missing_login_fails_clearly(login_app: RunningApp) -> None:
             pass
 
     assert "Log in as the test user." in str(caught.value)
+
+
+async def test_call_transport(testbed: RunningApp) -> None:
+    async with Client(testbed.url, transport="call") as client:
+        echoed = await client.predict("/echo", "ab", 3)
+        job = client.submit("/gen", count=5)
+        partials = [event.data[0] async for event in job if isinstance(event, Output)]
+        result = await job
+        counts = [(await client.predict("/counter", "c")).value for _ in range(2)]
+        with pytest.raises(AppError) as failed:
+            await client.predict("/fail", "x")
+
+    assert echoed == ["ababab"]
+    assert partials == ["a", "ab", "abc", "abcd", "abcde"]
+    assert result == ["abcde"]
+    assert counts == ["c:1", "c:2"]
+    assert str(failed.value) == "Oops: custom failure"
