@@ -26,6 +26,7 @@ __all__ = [
     "claim_path",
     "handle_file",
     "is_file_schema",
+    "legacy_image_inputs",
     "mark_file_strings",
     "replace_files",
     "safe_filename",
@@ -169,6 +170,16 @@ def mark_file_strings(endpoint: Endpoint, data: list[Any]) -> list[Any]:
         if endpoint.input_components[position] == "gallery" and isinstance(value, list):
             marked[position] = [_gallery_item(item) for item in marked[position]]
     return marked
+
+
+def legacy_image_inputs(endpoint: Endpoint, data: list[Any]) -> list[Any]:
+    """Gradio 3 images take a bare `data:` URL where other files take a dict."""
+    converted = list(data)
+    for position, component in enumerate(endpoint.input_components):
+        value = converted[position]
+        if component == "image" and isinstance(value, dict) and value.get("data"):
+            converted[position] = value["data"]
+    return converted
 
 
 def _gallery_item(item: Any) -> Any:

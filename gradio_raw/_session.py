@@ -39,7 +39,7 @@ from ._exceptions import (
     ValidationFailed,
     shorten,
 )
-from ._files import mark_file_strings
+from ._files import legacy_image_inputs, mark_file_strings
 from ._flows import run_call, run_direct, run_sse, run_ws
 from ._http import backoff_delay, describe_status, request_json
 from ._job import Job
@@ -61,9 +61,11 @@ _EARLY_MESSAGE_LIMIT = 10_000
 # Seconds to wait for the server to end the response after close_stream.
 _CLOSE_GRACE = 5.0
 
-# A stream that ends this many times in a row without a message for any
-# pending job means the server has lost those jobs.
-_MAX_EMPTY_STREAMS = 3
+# A stream that ends this many times in a row without finishing any pending
+# job means the server has lost those jobs; reopening waits a little longer
+# each time.
+_MAX_STALLED_STREAMS = 3
+_REOPEN_PAUSE = 0.1
 
 
 def _validation_messages(text: str) -> str:
@@ -103,6 +105,9 @@ class Session:
         # Set when the server sends close_stream, so the reader stops reading.
         self._stream_closed = False
         self._heartbeat_scope: anyio.CancelScope | None = None
+        # Jobs finished through this session, to tell a stream that made
+        # progress from one that did not.
+        self._finished = 0
 
     def __repr__(self) -> str:
         return f"<Session {self.session_hash} pending={len(self._jobs)}>"
@@ -165,6 +170,8 @@ class Session:
         job.endpoint = endpoint
         data = endpoint.bind(job.args, job.kwargs)
         data = await upload_inputs(client, mark_file_strings(endpoint, data))
+        if client.config.protocol == "ws":
+            data = legacy_image_inputs(endpoint, data)
         job.machine = JobMachine(endpoint, client._decoder, diffs=client.config.diffs)
 
         route = client._route_for(endpoint)
@@ -360,15 +367,20 @@ class Session:
     # The data stream.
 
     async def _read_streams(self) -> None:
-        empty_streams = 0
+        stalled = 0
         try:
-            while self._jobs and empty_streams < _MAX_EMPTY_STREAMS:
-                delivered = await self._read_one_stream()
-                empty_streams = 0 if delivered else empty_streams + 1
+            while self._jobs and stalled < _MAX_STALLED_STREAMS:
+                finished_before = self._finished
+                await self._read_one_stream()
+                stalled = 0 if self._finished > finished_before else stalled + 1
+                if self._jobs and stalled:
+                    # The server ended the stream while jobs are pending here:
+                    # they joined after it decided to close, or it lost them.
+                    await anyio.sleep(_REOPEN_PAUSE * stalled)
             if self._jobs:
                 lost = (
-                    f"The data stream ended {empty_streams} times in a row without "
-                    "any message for this job; the server has lost it."
+                    f"The data stream ended {stalled} times in a row without finishing "
+                    "this job; the server has lost it."
                 )
                 self._fail_all(lambda job: StreamEnded(lost, may_have_run=job.started))
         except Exception as exc:
@@ -524,6 +536,7 @@ class Session:
         if event is not None:
             job.push(event)
         if machine.done:
+            self._finished += 1
             if job.event_id is not None:
                 self._jobs.pop(job.event_id, None)
             job.finish(result=machine.result, error=machine.error)

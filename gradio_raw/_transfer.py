@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
+import mimetypes
 import os
 import tempfile
 from pathlib import Path
@@ -79,6 +81,9 @@ async def upload_inputs(client: Client, data: list[Any]) -> list[Any]:
         uploads.append(file_input)
         return _Pending(len(uploads) - 1)
 
+    if client.config.protocol == "ws":
+        return [replace_files(item, _inline_legacy_file) for item in data]
+
     prepared = replace_files(data, collect)
     if not uploads:
         return list(prepared)
@@ -100,6 +105,27 @@ async def upload_inputs(client: Client, data: list[Any]) -> list[Any]:
         return value
 
     return [fill(item) for item in prepared]
+
+
+def _inline_legacy_file(file_input: FileInput) -> dict[str, Any]:
+    """A file in Gradio 3's serialized form, its bytes inline as a base64 `data:` URL.
+
+    Gradio 3 components decode such dicts themselves, so nothing is uploaded.
+    """
+    if file_input.is_url:
+        return {"name": file_input.source, "data": None, "is_file": True}
+    source = file_input.source
+    if isinstance(source, Path):
+        _check_local(file_input, None)
+        content = source.read_bytes()
+    elif isinstance(source, bytes):
+        content = source
+    else:
+        content = source.read()  # type: ignore[union-attr]
+    name = file_input.filename
+    mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    data_url = f"data:{mime_type};base64," + base64.b64encode(content).decode("ascii")
+    return {"name": name, "data": data_url, "is_file": False, "orig_name": name}
 
 
 async def _post_files(client: Client, uploads: list[FileInput]) -> list[str]:
