@@ -109,8 +109,15 @@ def handle_file(source: FileSource, *, name: str | None = None) -> FileInput:
 
 
 def is_file_schema(schema: Any) -> bool:
-    """Whether a component's JSON schema describes a file (it carries the FileData marker)."""
+    """Whether a component's JSON schema describes (or contains) a file.
+
+    Gradio 4.21+ marks file schemas with the `gradio.FileData` constant; earlier
+    4.x schemas are recognised by their `path` and `orig_name` properties.
+    """
     if isinstance(schema, dict):
+        properties = schema.get("properties")
+        if isinstance(properties, dict) and {"path", "orig_name"} <= properties.keys():
+            return True
         return any(is_file_schema(value) for value in schema.values())
     if isinstance(schema, list):
         return any(is_file_schema(item) for item in schema)

@@ -55,8 +55,7 @@ def _stream_timeout(session: Session) -> httpx.Timeout:
 async def run_direct(session: Session, job: Job, endpoint: Endpoint, data: list[Any]) -> bool:
     """Call a non-queued event; return False when the app wants it queued instead."""
     client = session.client
-    route = "run/predict/" if client.config.protocol == "ws" else "run/predict"
-    url = client._api_url(route)
+    url = client._api_url("run/predict")
     body = {
         "data": data,
         "fn_index": endpoint.fn_index,

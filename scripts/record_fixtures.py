@@ -5,6 +5,7 @@ the servers)::
 
     /path/to/gradio-venv/bin/python scripts/record_fixtures.py
     /path/to/gradio-venv/bin/python scripts/record_fixtures.py --only echo cancel
+    .venvs-matrix/gradio-4.8.0/bin/python scripts/record_fixtures.py --app matrix
 
 Each scenario starts from the apps in ``scripts/apps/``, talks to them over
 plain HTTP with httpx (never through a Gradio client library) and writes
@@ -12,6 +13,12 @@ plain HTTP with httpx (never through a Gradio client library) and writes
 exactly as received, with content encoding disabled so that the bytes on the
 wire are the bytes in the file. Event streams are stored whole, from the first
 byte to the point where the server ended them.
+
+The ``matrix_*`` scenarios (``--app matrix``) run on every Gradio from 3.50 on,
+in the environments that ``scripts/matrix/setup`` creates, and use the flow of
+the server's protocol. On 3.x that is a websocket, recorded as an exchange with
+method ``WEBSOCKET`` whose ``frames`` list every text frame in both directions.
+They need nothing beyond httpx and, on 3.x, websockets, which Gradio installs.
 """
 
 from __future__ import annotations
@@ -75,6 +82,12 @@ class Exchange:
     status: int | None = None
     content_type: str | None = None
     body: bytes = b""
+    # Set only for method "WEBSOCKET". The frames are every text frame in both
+    # directions in order, each {"direction": "send" or "recv", "text": ...}.
+    # The close is {"code": ..., "reason": ...} from the server's close frame,
+    # or None when the connection ended without one.
+    frames: list[dict[str, str]] | None = None
+    close: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -89,6 +102,9 @@ class Exchange:
             record["body"] = self.body.decode("utf-8")
         except UnicodeDecodeError:
             record["body_b64"] = base64.b64encode(self.body).decode("ascii")
+        if self.frames is not None:
+            record["frames"] = self.frames
+            record["close"] = self.close
         return record
 
 
@@ -98,19 +114,24 @@ class ServerView:
 
     base_url: str
     gradio_version: str
+    # "ws" when the config has no protocol field (Gradio 3.x).
+    protocol: str
     api_prefix: str
     fn_index_by_api_name: dict[str, int]
 
     @classmethod
     def from_config(cls, base_url: str, config: dict[str, Any]) -> ServerView:
+        # Dependencies carry an "id" from 4.32 on. Before that, the fn_index is
+        # the position in the list.
         indices = {
-            dep["api_name"]: dep["id"]
-            for dep in config["dependencies"]
+            dep["api_name"]: dep.get("id", position)
+            for position, dep in enumerate(config["dependencies"])
             if isinstance(dep.get("api_name"), str)
         }
         return cls(
             base_url=base_url,
             gradio_version=str(config["version"]),
+            protocol=str(config.get("protocol", "ws")),
             api_prefix=str(config.get("api_prefix", "")),
             fn_index_by_api_name=indices,
         )
@@ -164,15 +185,25 @@ class Recorder:
         return event_id
 
     def stream(
-        self, *, on_message: MessageHook | None = None, tolerate_abort: bool = False
+        self,
+        *,
+        on_message: MessageHook | None = None,
+        tolerate_abort: bool = False,
+        path: str | None = None,
+        query: dict[str, str] | None = None,
     ) -> None:
-        """Read the session's event stream until the server ends it.
+        """Read an event stream until the server ends it.
 
-        With ``tolerate_abort`` a connection the server drops mid-body is
-        recorded as far as it got instead of failing the scenario.
+        By default it is the session's stream (``queue/data``). ``path`` and
+        ``query`` name another, such as the per-call ``queue/join`` stream of
+        the ``sse`` protocol. With ``tolerate_abort`` a connection the server
+        drops mid-body is recorded as far as it got instead of failing the
+        scenario.
         """
-        query = {"session_hash": self.session_hash}
-        exchange = self._open_exchange("GET", self.api("/queue/data"), query, None)
+        if path is None:
+            path = self.api("/queue/data")
+            query = {"session_hash": self.session_hash}
+        exchange = self._open_exchange("GET", path, query, None)
         deadline = time.monotonic() + STREAM_DEADLINE_SECONDS
         received = bytearray()
         try:
@@ -189,6 +220,104 @@ class Recorder:
                 raise
         finally:
             exchange.body = bytes(received)
+
+    def call(
+        self, api_name: str, data: list[Any], *, on_message: MessageHook | None = None
+    ) -> None:
+        """Run one queued call with the flow of the server's protocol, to its end."""
+        if self.server.protocol == "ws":
+            self.websocket(api_name, data, on_message=on_message)
+        elif self.server.protocol == "sse":
+            self.sse_call(api_name, data, on_message=on_message)
+        else:
+            self.join(api_name, data)
+            self.stream(on_message=on_message)
+
+    def sse_call(
+        self, api_name: str, data: list[Any], *, on_message: MessageHook | None = None
+    ) -> None:
+        """Run one call with the ``sse`` protocol of Gradio 4.0 to 4.8.
+
+        The call's own stream is ``GET queue/join``. When it sends
+        ``send_data``, the inputs go to ``POST queue/data`` with the event id
+        from that message, and the stream ends after ``process_completed``.
+        """
+        fn_index = self.server.fn_index_by_api_name[api_name]
+
+        def send_data_on_request(message: Message) -> None:
+            if message.get("msg") == "send_data":
+                # The server drops the event unless the data arrives within 5 s.
+                body = {
+                    "data": data,
+                    "event_data": None,
+                    "fn_index": fn_index,
+                    "session_hash": self.session_hash,
+                    "event_id": message["event_id"],
+                }
+                self.request("POST", self.api("/queue/data"), json_body=body)
+            if on_message is not None:
+                on_message(message)
+
+        query = {"fn_index": str(fn_index), "session_hash": self.session_hash}
+        self.stream(path=self.api("/queue/join"), query=query, on_message=send_data_on_request)
+
+    def websocket(
+        self, api_name: str, data: list[Any], *, on_message: MessageHook | None = None
+    ) -> None:
+        """Run one call over the websocket queue of Gradio 3.x, recording every frame.
+
+        The server requests the session hash (``send_hash``), then the inputs
+        (``send_data``) once a worker is free, and closes the socket after
+        ``process_completed``. Compression is turned off, so each recorded
+        text is the frame's payload as it crossed the wire.
+        """
+        # Imported here because only the 3.x environments need it. Gradio 3.x
+        # depends on websockets, so they all have it.
+        from websockets.exceptions import ConnectionClosed
+        from websockets.sync.client import connect
+
+        fn_index = self.server.fn_index_by_api_name[api_name]
+        exchange = self._open_exchange("WEBSOCKET", self.api("/queue/join"), None, None)
+        frames: list[dict[str, str]] = []
+        exchange.frames = frames
+        url = "ws" + self._url(exchange).removeprefix("http")
+        deadline = time.monotonic() + STREAM_DEADLINE_SECONDS
+        with connect(url, open_timeout=REQUEST_TIMEOUT_SECONDS, compression=None) as socket:
+            exchange.status = socket.response.status_code
+
+            def send(message: Message) -> None:
+                text = json.dumps(message)
+                frames.append({"direction": "send", "text": text})
+                socket.send(text)
+
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StreamDeadlineError("websocket still open after the deadline")
+                try:
+                    frame = socket.recv(timeout=remaining)
+                except ConnectionClosed as closed:
+                    if closed.rcvd is not None:
+                        exchange.close = {"code": closed.rcvd.code, "reason": closed.rcvd.reason}
+                    break
+                except TimeoutError:
+                    raise StreamDeadlineError("websocket still open after the deadline") from None
+                text = frame if isinstance(frame, str) else frame.decode("utf-8")
+                frames.append({"direction": "recv", "text": text})
+                message = json.loads(text)
+                if on_message is not None:
+                    on_message(message)
+                if message.get("msg") == "send_hash":
+                    send({"fn_index": fn_index, "session_hash": self.session_hash})
+                elif message.get("msg") == "send_data":
+                    send(
+                        {
+                            "data": data,
+                            "event_data": None,
+                            "fn_index": fn_index,
+                            "session_hash": self.session_hash,
+                        }
+                    )
 
     def _open_exchange(
         self, method: str, path: str, query: dict[str, str] | None, json_body: Any
@@ -356,6 +485,113 @@ def play_imagegen_run(rec: Recorder) -> None:
     rec.stream()
 
 
+# --- matrix scenarios: the same calls on every protocol generation ---------
+
+MATRIX_APP = "matrix"
+
+
+def play_matrix_config(rec: Recorder) -> None:
+    rec.request("GET", "/config")
+    rec.request("GET", rec.api("/info"))
+    if rec.server.protocol == "ws":
+        # 3.x clients fall back to the config embedded in the page.
+        rec.request("GET", "/")
+
+
+def play_matrix_call(api_name: str, data: list[Any]) -> Callable[[Recorder], None]:
+    def play(rec: Recorder) -> None:
+        rec.call(api_name, data)
+
+    return play
+
+
+def play_matrix_image(rec: Recorder) -> None:
+    outputs: list[Any] = []
+
+    def collect_outputs(message: Message) -> None:
+        if message.get("msg") == "process_completed" and message.get("success"):
+            outputs.extend(message["output"]["data"])
+
+    rec.call("image", [8], on_message=collect_outputs)
+    # 3.x sends the picture inline as a data URL, so there is nothing to fetch.
+    for path in _file_download_paths(outputs, rec):
+        rec.request("GET", path)
+
+
+def _file_download_paths(value: Any, rec: Recorder) -> Iterator[str]:
+    """Yield the URL path of each FileData in ``value``, to download it.
+
+    That is the path of its ``url``. Before 4.18 the server leaves ``url``
+    null, so the path is built from the file route and the server-side ``path``.
+    """
+    if isinstance(value, dict) and isinstance(value.get("path"), str):
+        url = value.get("url")
+        yield urlsplit(url).path if isinstance(url, str) else rec.api("/file=" + value["path"])
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _file_download_paths(item, rec)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _file_download_paths(item, rec)
+
+
+def play_matrix_noq(rec: Recorder) -> None:
+    body = {
+        "data": ["q"],
+        "event_data": None,
+        "fn_index": rec.server.fn_index_by_api_name["noq"],
+        "session_hash": rec.session_hash,
+    }
+    rec.request("POST", rec.api("/run/predict"), json_body=body)
+
+
+MATRIX_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "matrix_config",
+        MATRIX_APP,
+        "Reads /config and the API info of the matrix app; on 3.x also the HTML "
+        "page, which embeds the same config as window.gradio_config.",
+        play_matrix_config,
+    ),
+    Scenario(
+        "matrix_echo",
+        MATRIX_APP,
+        "Calls /echo with text 'ab' and n=3 through the queue, with the flow of the "
+        "server's protocol: websocket frames (ws), a queue/join stream plus a "
+        "queue/data post (sse), or a queue/join post plus the session stream.",
+        play_matrix_call("echo", ["ab", 3]),
+    ),
+    Scenario(
+        "matrix_gen",
+        MATRIX_APP,
+        "Calls the /gen generator with count=5 through the queue; it yields "
+        "a, ab, abc, abcd, abcde (as diffs from sse_v2 on).",
+        play_matrix_call("gen", [5]),
+    ),
+    Scenario(
+        "matrix_fail",
+        MATRIX_APP,
+        "Calls /fail, which raises gr.Error('custom failure'), so the call ends "
+        "with an unsuccessful process_completed.",
+        play_matrix_call("fail", ["x"]),
+    ),
+    Scenario(
+        "matrix_image",
+        MATRIX_APP,
+        "Calls /image with size=8 through the queue and downloads the file it "
+        "returns (3.x returns the picture inline as a data URL instead).",
+        play_matrix_image,
+    ),
+    Scenario(
+        "matrix_noq",
+        MATRIX_APP,
+        "Calls the non-queued /noq endpoint with text 'q' by POST run/predict with "
+        "its fn_index, without the queue.",
+        play_matrix_noq,
+    ),
+)
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "echo",
@@ -465,6 +701,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "with prompt 'cat' and seed 0, whose result is a gallery of two images.",
         play_imagegen_run,
     ),
+    *MATRIX_SCENARIOS,
 )
 
 
@@ -519,8 +756,15 @@ def record_app(app: str, scenarios: list[Scenario], python: str, out_root: Path)
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     names = [scenario.name for scenario in SCENARIOS]
+    apps = sorted({scenario.app for scenario in SCENARIOS})
     parser = argparse.ArgumentParser(description="Record Gradio wire-protocol fixtures.")
     parser.add_argument("--only", nargs="+", choices=names, metavar="SCENARIO")
+    parser.add_argument(
+        "--app",
+        choices=apps,
+        help="record only the scenarios of this app (default: every app but "
+        f"{MATRIX_APP}, whose scenarios run on any Gradio from 3.50 on)",
+    )
     parser.add_argument(
         "--python",
         default=sys.executable,
@@ -532,7 +776,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    chosen = [s for s in SCENARIOS if args.only is None or s.name in args.only]
+    chosen = list(SCENARIOS)
+    if args.app is not None:
+        chosen = [s for s in chosen if s.app == args.app]
+    elif args.only is None:
+        # The other apps need Gradio 6, so a plain run leaves the matrix out.
+        chosen = [s for s in chosen if s.app != MATRIX_APP]
+    if args.only is not None:
+        chosen = [s for s in chosen if s.name in args.only]
     by_app: dict[str, list[Scenario]] = {}
     for scenario in chosen:
         by_app.setdefault(scenario.app, []).append(scenario)
