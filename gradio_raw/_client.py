@@ -23,7 +23,6 @@ from ._exceptions import (
     AuthenticationError,
     ConfigError,
     GradioRawError,
-    JobCancelled,
     RateLimited,
     RequestFailed,
     UsageError,
@@ -112,6 +111,11 @@ class Client:
       progress and logs) or `"call"` (the `/call/<api_name>` REST route of Gradio
       4.20 and later, for proxies that break the queue's data stream; results
       only).
+    - `max_message_size`: the largest single stream message accepted, in bytes
+      (16 MiB; files travel as URLs, so real messages are far smaller).
+    - `max_buffered_output`: the most bytes of events a job keeps while its
+      caller iterates it without reading (64 MiB); past it the job is cancelled
+      with `OutputLimitExceeded`.
     """
 
     def __init__(
@@ -129,6 +133,8 @@ class Client:
         retries: int = 3,
         on_space_status: SpaceStatus | None = None,
         transport: Literal["queue", "call"] = "queue",
+        max_message_size: int | None = 16 * 1024 * 1024,
+        max_buffered_output: int | None = 64 * 1024 * 1024,
     ) -> None:
         self.src = src
         self.space_id: str | None = None
@@ -136,6 +142,8 @@ class Client:
         self._login = auth
         self._on_space_status = on_space_status
         self.transport = transport
+        self.max_message_size = max_message_size
+        self.max_buffered_output = max_buffered_output
         if isinstance(timeouts, (int, float)):
             timeouts = Timeouts(connect=float(timeouts), read=float(timeouts))
         self.timeouts = timeouts or Timeouts()
@@ -214,7 +222,7 @@ class Client:
 
     def _fail_pending_jobs(self) -> None:
         for session in self._sessions():
-            session._fail_all(lambda job: JobCancelled("The client was closed."))
+            session.close()
 
     def _sessions(self) -> list[Session]:
         return [self.session, *self._extra_sessions]

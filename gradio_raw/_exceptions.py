@@ -25,10 +25,12 @@ Every error the library raises derives from `GradioRawError`:
     ├── ProtocolError              the server broke the wire protocol
     │   ├── MalformedMessage       a stream message is not valid JSON or lacks fields
     │   ├── DiffError              a streaming diff does not apply to the last output
+    │   ├── MessageTooLarge        one stream message exceeds max_message_size
     │   └── StreamEnded            the data stream ended before the job completed
     │       └── SessionLost        the server no longer knows the session
     ├── AppError                   the app's function raised
     ├── JobCancelled               the job was cancelled (by the caller or the server)
+    ├── OutputLimitExceeded        a job's unread events exceed max_buffered_output
     └── JobTimeout                 the job did not finish within its deadline
 
 Errors that carry a server response keep its raw text, cut to a readable length,
@@ -38,6 +40,8 @@ in `raw`.
 from __future__ import annotations
 
 from typing import Any
+
+from ._redact import redact
 
 __all__ = [
     "AppError",
@@ -54,6 +58,8 @@ __all__ = [
     "JoinRejected",
     "LocalFileError",
     "MalformedMessage",
+    "MessageTooLarge",
+    "OutputLimitExceeded",
     "ProtocolError",
     "QueueFull",
     "RateLimited",
@@ -96,9 +102,13 @@ class GradioRawError(Exception):
     """Base class of every error raised by gradio-raw."""
 
     def __init__(self, message: str, *, raw: str | bytes | None = None) -> None:
+        # Server text can echo a token back; it is masked before it can reach
+        # a traceback, a log or a terminal.
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.raw = shorten(raw)
+        raw_text = shorten(raw)
+        self.raw = redact(raw_text) if raw_text is not None else None
 
 
 class UsageError(GradioRawError):
@@ -230,6 +240,10 @@ class MalformedMessage(ProtocolError):
     """A message on the data stream is not valid JSON or lacks a required field."""
 
 
+class MessageTooLarge(ProtocolError):
+    """One message on a stream exceeds the client's `max_message_size`."""
+
+
 class DiffError(ProtocolError):
     """A streaming output diff does not apply to the previous output value."""
 
@@ -272,11 +286,15 @@ class AppError(GradioRawError):
         super().__init__(message, raw=raw)
         if title and title != "Error":
             # The title is what the app shows above the message, so it leads.
-            self.args = (f"{title}: {message}",)
+            self.args = (redact(f"{title}: {message}"),)
         self.title = title
         self.duration = duration
         self.visible = visible
         self.details_hidden = details_hidden
+
+
+class OutputLimitExceeded(GradioRawError):
+    """A job's unread events grew past `max_buffered_output`; the job was cancelled."""
 
 
 class JobCancelled(GradioRawError):

@@ -32,7 +32,7 @@ from ._exceptions import (
     UnsupportedProtocol,
     shorten,
 )
-from ._http import describe_status, request_json
+from ._http import describe_status, limit_stream, request_json
 from ._machine import parse_message
 
 if TYPE_CHECKING:
@@ -163,6 +163,7 @@ async def _read_job_stream(
                     raw=body,
                 )
             with anyio.CancelScope() as scope:
+                limited = limit_stream(response, client.max_message_size, scope)
                 async with aclosing(EventSource(response).aiter_sse()) as messages:
                     async for sse in messages:
                         if not sse.data:
@@ -175,6 +176,8 @@ async def _read_job_stream(
                             session._deliver(job, message)
                         if job.done and scope.deadline == math.inf:
                             scope.deadline = anyio.current_time() + _CLOSE_GRACE
+            if limited is not None and limited.error is not None:
+                raise limited.error
     except httpx.TimeoutException:
         raise StreamEnded(
             f"The job stream was silent for {client.timeouts.stream_idle} s.",
@@ -195,7 +198,12 @@ async def _read_job_stream(
 async def run_ws(session: Session, job: Job, endpoint: Endpoint, data: list[Any]) -> None:
     """Gradio 3.x: one websocket per job; the hash and the data go when the server asks."""
     try:
-        from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, aconnect_ws
+        from httpx_ws import (
+            AsyncWebSocketSession,
+            WebSocketDisconnect,
+            WebSocketUpgradeError,
+            aconnect_ws,
+        )
     except ImportError:
         raise UnsupportedProtocol(
             f"The app at {session.client.base_url} runs Gradio "
@@ -241,6 +249,14 @@ async def run_ws(session: Session, job: Job, endpoint: Endpoint, data: list[Any]
                 f"The websocket closed before the job completed (code {exc.code}).",
                 may_have_run=job.started,
             ) from None
+    except WebSocketUpgradeError as exc:
+        response = exc.response
+        raise RequestFailed(
+            f"The app refused the websocket at {url} with HTTP {response.status_code}.",
+            status_code=response.status_code,
+            url=url,
+            raw=response.text if response.is_stream_consumed else None,
+        ) from None
     except httpx.HTTPError as exc:
         raise RequestFailed(
             f"Could not open the websocket at {url}: {type(exc).__name__}: {exc}", url=url
@@ -312,9 +328,13 @@ async def _read_call_events(session: Session, job: Job, url: str) -> None:
                     url=url,
                     raw=body,
                 )
-            async with aclosing(EventSource(response).aiter_sse()) as events:
-                async for sse in events:
-                    _deliver_call_event(session, job, sse.event, sse.data)
+            with anyio.CancelScope() as scope:
+                limited = limit_stream(response, client.max_message_size, scope)
+                async with aclosing(EventSource(response).aiter_sse()) as events:
+                    async for sse in events:
+                        _deliver_call_event(session, job, sse.event, sse.data)
+            if limited is not None and limited.error is not None:
+                raise limited.error
     except httpx.TimeoutException:
         raise StreamEnded(
             f"The call events were silent for {client.timeouts.stream_idle} s.",

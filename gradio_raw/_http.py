@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
-from collections.abc import Generator, Iterable
+from collections.abc import AsyncIterator, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
 import httpx
 
-from ._exceptions import RequestFailed, RequestTimeout, shorten
+from ._exceptions import MessageTooLarge, RequestFailed, RequestTimeout, shorten
+from ._redact import SECRETS, redact
 from ._version import __version__
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Timeouts",
     "TokenAuth",
     "backoff_delay",
+    "limit_stream",
     "origin_of",
     "redact",
     "redacting_filter",
@@ -36,31 +37,17 @@ logger = logging.getLogger("gradio_raw")
 
 USER_AGENT = f"gradio-raw/{__version__}"
 
-# Hugging Face user tokens start with "hf_"; anything shaped like one is
-# masked in log lines and error messages, whatever its source.
-_TOKEN_PATTERN = re.compile(r"\bhf_[A-Za-z0-9]{6,}")
-_BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',]+")
-
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Mask tokens in `text`: known secrets, HF-shaped tokens and bearer values."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    text = _TOKEN_PATTERN.sub("hf_***", text)
-    return _BEARER_PATTERN.sub(r"\1***", text)
-
 
 class RedactingFilter(logging.Filter):
     """Masks tokens in every record of the gradio_raw logger, at every level."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.secrets: set[str] = set()
+        self.secrets = SECRETS
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message, self.secrets)
+        cleaned = redact(message)
         if cleaned != message or record.args:
             record.msg = cleaned
             record.args = None
@@ -69,6 +56,71 @@ class RedactingFilter(logging.Filter):
 
 redacting_filter = RedactingFilter()
 logger.addFilter(redacting_filter)
+
+
+class LimitedStream(httpx.AsyncByteStream):
+    """A response body that stops once one stream message grows past `limit` bytes.
+
+    Messages end at a blank line. The check runs on every chunk as it arrives,
+    so a hostile server cannot make the client hold a huge message first.
+    Stopping cancels `scope`: the cancellation then surfaces at the next read
+    inside httpx, which unwinds and closes every stream generator, where an
+    exception raised here would leave them to the garbage collector. The
+    caller raises `error` once the scope has exited.
+    """
+
+    def __init__(
+        self, stream: httpx.AsyncByteStream, limit: int, url: str, scope: anyio.CancelScope
+    ) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._url = url
+        self._scope = scope
+        self.error: MessageTooLarge | None = None
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        pending = 0
+        head = b""
+        carry = b""
+        async for chunk in self._stream:
+            if self.error is not None:
+                continue
+            window = carry + chunk
+            boundary = max(window.rfind(b"\n\n"), window.rfind(b"\r\n\r\n"))
+            if boundary >= 0:
+                rest = window[boundary:].lstrip(b"\r\n")
+                pending = len(rest)
+                head = rest[:_HEAD_BYTES]
+            else:
+                pending += len(chunk)
+                head = (head + chunk)[:_HEAD_BYTES]
+            if pending > self._limit:
+                self.error = MessageTooLarge(
+                    f"A message on the stream from {self._url} exceeded the limit of "
+                    f"{self._limit} bytes (max_message_size); the stream was closed.",
+                    raw=head,
+                )
+                self._scope.cancel()
+                continue
+            carry = window[-3:]
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+def limit_stream(
+    response: httpx.Response, limit: int | None, scope: anyio.CancelScope
+) -> LimitedStream | None:
+    """Make `response` stop when one of its stream messages exceeds `limit` bytes."""
+    if limit is None or not isinstance(response.stream, httpx.AsyncByteStream):
+        return None
+    limited = LimitedStream(response.stream, limit, str(response.url), scope)
+    response.stream = limited
+    return limited
+
+
+_HEAD_BYTES = 2000
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ._endpoints import Endpoint
-from ._exceptions import GradioRawError, JobCancelled, JobTimeout
+from ._exceptions import GradioRawError, JobCancelled, JobTimeout, OutputLimitExceeded
 from ._machine import JobMachine
 from ._types import Event, Output, Result
 
@@ -62,6 +62,9 @@ class Job:
         self.machine: JobMachine | None = None
 
         self._events: deque[Event] = deque()
+        # Message sizes of the events queued while iterating, to bound memory.
+        self._sizes: deque[int] = deque()
+        self._buffered = 0
         self._iterating = False
         self._wakeup = anyio.Event()
         self._finished = anyio.Event()
@@ -91,14 +94,33 @@ class Job:
 
     # Called by the session.
 
-    def push(self, event: Event) -> None:
+    def push(self, event: Event, size: int = 0) -> None:
+        """Queue an event for the caller; `size` is the bytes of the message it came from."""
         if self.done:
             return
         if not self._iterating:
             self._buffer_unread(event)
         else:
             self._events.append(event)
+            self._sizes.append(size)
+            self._buffered += size
+            limit = self.session.client.max_buffered_output
+            if limit is not None and self._buffered > limit:
+                self._overflow(limit)
+                return
         self._wakeup.set()
+
+    def _overflow(self, limit: int) -> None:
+        error = OutputLimitExceeded(
+            f"The unread events of the job on {self.target} exceeded {limit} bytes "
+            "(max_buffered_output): read them faster or raise the limit. The job was "
+            "cancelled."
+        )
+        self._events.clear()
+        self._sizes.clear()
+        self._buffered = 0
+        self.session.client._start_soon(self.session.cancel_job, self, error)
+        self.finish(error=error)
 
     def finish(self, result: Result | None = None, error: BaseException | None = None) -> None:
         if self.done:
@@ -133,6 +155,8 @@ class Job:
     async def __anext__(self) -> Event:
         while True:
             if self._events:
+                if self._sizes:
+                    self._buffered -= self._sizes.popleft()
                 return self._events.popleft()
             if self.done:
                 self._outcome()

@@ -11,10 +11,13 @@ import json
 import logging
 from typing import Any
 
+from pydantic import ValidationError
+
 from ._diff import apply_diff
 from ._endpoints import Endpoint
 from ._exceptions import (
     AppError,
+    DiffError,
     GradioRawError,
     JobCancelled,
     MalformedMessage,
@@ -55,7 +58,7 @@ def parse_message(text: str) -> dict[str, Any]:
     """
     try:
         message = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise MalformedMessage(
             "Expected a JSON object on the data stream, received text that is not JSON.",
             raw=text,
@@ -132,12 +135,15 @@ class JobMachine:
 
     def _on_progress(self, message: dict[str, Any]) -> Event:
         raw_units = message.get("progress_data")
-        units = tuple(
-            ProgressUnit.model_validate(unit)
-            for unit in (raw_units if isinstance(raw_units, list) else [])
-            if isinstance(unit, dict)
-        )
-        return Progress(event_id=self.event_id, units=units)
+        units = []
+        for unit in raw_units if isinstance(raw_units, list) else []:
+            try:
+                units.append(ProgressUnit.model_validate(unit))
+            except ValidationError:
+                # Progress is informative; a unit with a wrongly typed field is
+                # dropped rather than failing the job.
+                logger.debug("Skipping a malformed progress unit: %r", unit)
+        return Progress(event_id=self.event_id, units=tuple(units))
 
     def _on_log(self, message: dict[str, Any]) -> Event:
         level = message.get("level")
@@ -155,7 +161,10 @@ class JobMachine:
         self.started = True
         data = self._output_data(message)
         if self._last is not None and self.diffs:
-            data = self._apply_diffs(data)
+            try:
+                data = self._apply_diffs(data)
+            except DiffError as exc:
+                raise DiffError(exc.message, raw=json.dumps(message)) from None
         self._last = data
         return Output(event_id=self.event_id, data=self._visible(data))
 

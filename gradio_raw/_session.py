@@ -31,6 +31,7 @@ from ._exceptions import (
     JobCancelled,
     JoinRejected,
     MalformedMessage,
+    MessageTooLarge,
     ProtocolError,
     QueueFull,
     RequestFailed,
@@ -41,7 +42,7 @@ from ._exceptions import (
 )
 from ._files import legacy_image_inputs, mark_file_strings
 from ._flows import run_call, run_direct, run_sse, run_ws
-from ._http import backoff_delay, describe_status, request_json
+from ._http import backoff_delay, describe_status, limit_stream, request_json
 from ._job import Job
 from ._machine import JobMachine, parse_message
 from ._transfer import upload_inputs
@@ -66,6 +67,13 @@ _CLOSE_GRACE = 5.0
 # each time.
 _MAX_STALLED_STREAMS = 3
 _REOPEN_PAUSE = 0.1
+
+
+def _dump(message: dict[str, Any]) -> str:
+    try:
+        return json.dumps(message)
+    except (ValueError, TypeError, RecursionError):
+        return repr(message)
 
 
 def _validation_messages(text: str) -> str:
@@ -99,6 +107,7 @@ class Session:
         self.session_hash = session_hash
         self._jobs: dict[str, Job] = {}
         self._joining = 0
+        self._joining_jobs: set[Job] = set()
         self._early: dict[str, list[dict[str, Any]]] = {}
         self._early_count = 0
         self._reader_running = False
@@ -191,6 +200,7 @@ class Session:
             "session_hash": self.session_hash,
         }
         self._joining += 1
+        self._joining_jobs.add(job)
         try:
             async with client._join_limiter:
                 if job.cancel_requested:
@@ -207,9 +217,14 @@ class Session:
                         raise ArgumentError(
                             f"Endpoint {endpoint.name} received a value that is not JSON: {exc}"
                         ) from None
+            if scope.cancelled_caught:
+                # The client closed while the join was in flight; the job has
+                # already ended with JobCancelled.
+                return
             self._register(job, event_id)
         finally:
             self._joining -= 1
+            self._joining_jobs.discard(job)
             if self._joining == 0 and self._early:
                 dropped = sum(len(messages) for messages in self._early.values())
                 logger.debug("Dropping %d messages for unknown event ids", dropped)
@@ -284,6 +299,9 @@ class Session:
 
     def _register(self, job: Job, event_id: str) -> None:
         job.event_id = event_id
+        if self.client._closing:
+            job.finish(error=JobCancelled("The client was closed."))
+            return
         assert job.machine is not None
         job.machine.event_id = event_id
         self._jobs[event_id] = job
@@ -421,12 +439,19 @@ class Session:
                 # close_stream the server ends the response at once; the
                 # deadline covers one that does not.
                 with anyio.CancelScope() as scope:
+                    limited = limit_stream(response, client.max_message_size, scope)
                     async with aclosing(EventSource(response).aiter_sse()) as messages:
                         async for sse in messages:
                             if sse.data:
                                 delivered += self._dispatch(sse.data)
                             if self._stream_closed and scope.deadline == math.inf:
                                 scope.deadline = anyio.current_time() + _CLOSE_GRACE
+                if limited is not None and limited.error is not None:
+                    raise limited.error
+        except MessageTooLarge as exc:
+            # The stream cannot be resynchronised after an oversized message.
+            too_large = exc
+            self._fail_all(lambda job: too_large)
         except httpx.TimeoutException:
             idle = client.timeouts.stream_idle
             self._fail_all(
@@ -522,10 +547,10 @@ class Session:
         job = self._jobs.get(event_id)
         if job is None:
             return self._hold_early(event_id, message)
-        self._deliver(job, message)
+        self._deliver(job, message, len(text))
         return 1
 
-    def _deliver(self, job: Job, message: dict[str, Any]) -> None:
+    def _deliver(self, job: Job, message: dict[str, Any], size: int = 0) -> None:
         machine = job.machine
         assert machine is not None
         try:
@@ -533,8 +558,19 @@ class Session:
         except GradioRawError as exc:
             machine.fail(exc)
             event = None
+        except (ValueError, TypeError, RecursionError) as exc:
+            # A value of the wrong shape (pydantic's ValidationError is a
+            # ValueError) fails this job only, never the shared stream.
+            machine.fail(
+                MalformedMessage(
+                    f"Could not read a {message.get('msg')!r} message: {type(exc).__name__}: "
+                    f"{shorten(str(exc), 300)}",
+                    raw=_dump(message),
+                )
+            )
+            event = None
         if event is not None:
-            job.push(event)
+            job.push(event, size)
         if machine.done:
             self._finished += 1
             if job.event_id is not None:
@@ -569,11 +605,22 @@ class Session:
         # A message that cannot be read cannot be routed. With a single job
         # pending it must be that job's; otherwise failing every job for one
         # bad line would be worse than waiting for their own messages.
-        if len(self._jobs) == 1:
+        if len(self._jobs) == 1 and self._joining == 0:
             self._fail_all(lambda job: error)
             return 1
         logger.warning("Skipping a malformed message on the data stream: %s", error.raw)
         return 0
+
+    def close(self) -> None:
+        """Fail every job of the session, including joins still in flight."""
+        closed = JobCancelled("The client was closed.")
+        for job in list(self._joining_jobs):
+            job.finish(error=closed)
+            if job.join_scope is not None:
+                job.join_scope.cancel()
+            if job.flow_scope is not None:
+                job.flow_scope.cancel()
+        self._fail_all(lambda job: closed)
 
     def _fail_all(self, make_error: Callable[[Job], GradioRawError]) -> None:
         jobs = list(self._jobs.values())
