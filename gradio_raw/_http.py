@@ -128,7 +128,8 @@ class Timeouts:
     """Time limits in seconds; None means no limit.
 
     - `connect`: to open a connection.
-    - `read`: for the answer to an ordinary request (config, info, join, cancel).
+    - `read`: for the response to an ordinary request (config, info, join,
+      cancel), per attempt when the client retries.
     - `stream_idle`: the longest silence tolerated on a data stream. Servers send
       a heartbeat every 15 s on an idle stream, so the default allows three
       missed heartbeats and a margin for proxies that buffer.

@@ -17,7 +17,7 @@ import httpx
 
 from ._exceptions import DownloadFailed, LocalFileError, RequestTimeout, UploadRejected, shorten
 from ._files import FILE_MARKER, FileInput, claim_path, replace_files, safe_filename
-from ._http import describe_status
+from ._http import USER_AGENT, describe_status, origin_of
 from ._types import FileData
 
 if TYPE_CHECKING:
@@ -227,11 +227,15 @@ async def download_file(
 
 
 async def _stream_into(client: Client, url: str, output: IO[bytes]) -> None:
+    # The caller's headers (cookies, API keys, quota tokens) are for the app;
+    # a file hosted elsewhere gets only the user agent.
+    same_origin = origin_of(url) == origin_of(client.base_url)
+    headers = client.headers if same_origin else {"User-Agent": USER_AGENT}
     try:
         async with client._http.stream(
             "GET",
             url,
-            headers=client.headers,
+            headers=headers,
             auth=client._auth or httpx.USE_CLIENT_DEFAULT,
             timeout=client.timeouts.for_requests(),
         ) as response:

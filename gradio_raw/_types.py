@@ -45,7 +45,11 @@ class FileData(BaseModel):
 
     @property
     def name(self) -> str:
-        """The file's name: the original one when the server kept it."""
+        """The file's name as the server gave it: the original one when it kept it.
+
+        It comes from the server unchanged and may contain `../` or a path; use
+        `download()`, which makes it safe, rather than joining it to a folder.
+        """
         if self.orig_name:
             return self.orig_name
         return self.path.replace("\\", "/").rsplit("/", 1)[-1]
