@@ -746,12 +746,20 @@ def write_fixture(out_root: Path, name: str, fixture: dict[str, Any]) -> Path:
     return path
 
 
+def display_path(path: Path) -> str:
+    """Return ``path`` relative to the repository, or absolute when it lies outside."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(REPO_ROOT):
+        return str(resolved.relative_to(REPO_ROOT))
+    return str(resolved)
+
+
 def record_app(app: str, scenarios: list[Scenario], python: str, out_root: Path) -> None:
     with servers.running_app(app, python=python) as running, make_client() as client:
         server = read_server_view(client, running.url)
         for scenario in scenarios:
             path = write_fixture(out_root, scenario.name, record(scenario, client, server))
-            print(f"wrote {path.relative_to(REPO_ROOT)}", flush=True)
+            print(f"wrote {display_path(path)}", flush=True)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

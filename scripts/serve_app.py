@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import ipaddress
 import os
 import sys
@@ -87,18 +88,36 @@ def load_app_module(path: Path) -> ModuleType:
     return module
 
 
+def accepted_options(function: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """Drop the options that ``function`` does not accept.
+
+    The apps run on every Gradio from 3.50 on, and ``launch()`` gained
+    parameters over time (``ssr_mode`` is 5.0+). An option that the installed
+    version lacks belongs to a feature it does not have, so leaving it out
+    changes nothing.
+    """
+    parameters = inspect.signature(function).parameters.values()
+    if any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters):
+        return options
+    names = {parameter.name for parameter in parameters}
+    return {name: value for name, value in options.items() if name in names}
+
+
 def launch(demo: Any, host: str, port: int, extra: dict[str, Any]) -> None:
-    demo.launch(
-        **extra,
-        server_name=host,
-        server_port=port,
-        show_error=False,
-        ssr_mode=False,
-        share=False,
-        prevent_thread_lock=False,
-        quiet=True,
-        inbrowser=False,
+    defaults = accepted_options(
+        demo.launch,
+        {
+            "show_error": False,
+            "ssr_mode": False,
+            "share": False,
+            "prevent_thread_lock": False,
+            "quiet": True,
+            "inbrowser": False,
+        },
     )
+    # The app's own options (such as auth=) are passed as given, so that a
+    # version lacking one fails loudly instead of serving the app without it.
+    demo.launch(**{**defaults, **extra}, server_name=host, server_port=port)
 
 
 def main(argv: list[str] | None = None) -> int:
