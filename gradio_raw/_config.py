@@ -51,7 +51,7 @@ _SKIPPED_TYPES = frozenset(
 
 
 class _Tolerant(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Component(_Tolerant):

@@ -33,7 +33,7 @@ class FileData(BaseModel):
     components that return one) and is opaque to clients.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     path: str
     url: str | None = None
@@ -175,7 +175,7 @@ class Result(Sequence[Any]):
 
 
 class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     event_id: str | None = None
 
@@ -199,7 +199,7 @@ class Started(_Event):
 class ProgressUnit(BaseModel):
     """One level of a `gr.Progress` report (there is one per nested progress bar)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     index: int | None = None
     length: int | None = None
