@@ -78,7 +78,7 @@ async def run_direct(session: Session, job: Job, endpoint: Endpoint, data: list[
     if status == 404 and "queue" in text.lower():
         # Apps on Spaces refuse direct calls to queued events ("join the
         # queue to use this API"); the queue serves them instead.
-        logger.debug("The app refused a direct call to %s; using its queue", endpoint.name)
+        logger.debug("The app rejected a direct call to %s; using its queue", endpoint.name)
         return False
 
     try:
@@ -101,7 +101,7 @@ async def run_direct(session: Session, job: Job, endpoint: Endpoint, data: list[
 
 
 async def run_sse(session: Session, job: Job, endpoint: Endpoint, data: list[Any]) -> None:
-    """Gradio 4.0 to 4.8: stream `queue/join`, and post the data when the server asks."""
+    """Gradio 4.0 to 4.8: stream `queue/join`, and post the data on the server's `send_data`."""
     client = session.client
     url = client._api_url("queue/join")
     params = {"fn_index": str(endpoint.fn_index), "session_hash": session.session_hash}
@@ -196,7 +196,7 @@ async def _read_job_stream(
 
 
 async def run_ws(session: Session, job: Job, endpoint: Endpoint, data: list[Any]) -> None:
-    """Gradio 3.x: one websocket per job; the hash and the data go when the server asks."""
+    """Gradio 3.x: one websocket per job; the hash and the data follow `send_hash` and `send_data`."""
     try:
         from httpx_ws import (
             AsyncWebSocketSession,
@@ -252,7 +252,7 @@ async def run_ws(session: Session, job: Job, endpoint: Endpoint, data: list[Any]
     except WebSocketUpgradeError as exc:
         response = exc.response
         raise RequestFailed(
-            f"The app refused the websocket at {url} with HTTP {response.status_code}.",
+            f"The app rejected the websocket at {url} with HTTP {response.status_code}.",
             status_code=response.status_code,
             url=url,
             raw=response.text if response.is_stream_consumed else None,

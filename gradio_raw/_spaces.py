@@ -163,7 +163,7 @@ async def _runtime_stage(client: Client, space_id: str) -> str | None:
 
 
 async def _wake(client: Client, base_url: str) -> None:
-    # A request to a sleeping Space's own host is what starts it; the answer
+    # A request to a sleeping Space's own host is what starts it; the response
     # (often an error page while it boots) does not matter.
     logger.info("Waking the Space at %s", base_url)
     try:
