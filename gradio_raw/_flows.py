@@ -196,7 +196,10 @@ async def _read_job_stream(
 
 
 async def run_ws(session: Session, job: Job, endpoint: Endpoint, data: list[Any]) -> None:
-    """Gradio 3.x: one websocket per job; the hash and the data follow `send_hash` and `send_data`."""
+    """Gradio 3.x: one websocket per job, sending the hash and the data when asked.
+
+    The server asks with `send_hash` and then `send_data`.
+    """
     try:
         from httpx_ws import (
             AsyncWebSocketSession,
