@@ -1,7 +1,7 @@
 """The app the benchmark (`scripts/bench`) measures clients against.
 
-Both endpoints do as little work as possible, so that what the benchmark sees
-is the protocol and the clients, not the app:
+Both endpoints do as little work as possible, so that the benchmark measures
+the protocol and the clients, not the app:
 
 - `/echo(text)` returns its input unchanged;
 - `/gen(count)` yields `count` updates of a growing text, one letter more each

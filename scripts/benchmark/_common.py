@@ -1,8 +1,8 @@
 """Helpers shared by the benchmark's Python workers (standard library only).
 
-Each worker runs one scenario against one app in a process of its own and
-prints one JSON object on its last line of stdout; the driver reads it. CPU
-time and memory are the worker process's own, threads included.
+Each worker runs one scenario against one app in a process of its own. It
+prints one JSON object as the last line of stdout, which the driver reads.
+CPU time and memory are the worker process's own, threads included.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def cpu_seconds() -> float:
 
 
 def peak_rss_mb() -> float:
-    """The process's peak RSS so far (VmHWM).
+    """Return the process's peak RSS so far (VmHWM), in MB.
 
     Not ru_maxrss: Linux carries that over from the parent across fork and
     exec, so a worker would report at least the driver's own size.
@@ -67,7 +67,7 @@ def current_rss_mb() -> float:
 
 
 class Outcome:
-    """Counts correct answers and errors, and keeps a few error messages."""
+    """Tally of correct results, wrong results and errors, with a few error messages."""
 
     def __init__(self) -> None:
         self.correct = 0

@@ -3,7 +3,7 @@
 Started by `scripts/bench` (which sets up the environments first); run with
 the Python of `.venv`. It starts the bench app (`scripts/apps/bench.py`) on
 127.0.0.1, runs every client in a process of its own for each measurement,
-interleaving the clients round by round, checks every answer, prints a table
+interleaving the clients round by round, checks every result, prints a table
 of medians with ratios to the floor, and writes every figure to a JSON file.
 It never asserts a timing: a slow or failing run is reported, not fatal.
 """
@@ -276,8 +276,9 @@ def prepare_node(skip: bool) -> str | None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         return "node or npm is not on PATH"
     package_json = NODE_DIR / "node_modules" / "@gradio" / "client" / "package.json"
-    wanted = JS_CLIENT_PACKAGE.rsplit("@", 1)[1]
-    if package_json.exists() and json.loads(package_json.read_text())["version"] == wanted:
+    expected_version = JS_CLIENT_PACKAGE.rsplit("@", 1)[1]
+    installed = json.loads(package_json.read_text())["version"] if package_json.exists() else None
+    if installed == expected_version:
         return None
     NODE_DIR.mkdir(parents=True, exist_ok=True)
     log(f"installing {JS_CLIENT_PACKAGE} with npm into {NODE_DIR.relative_to(REPO)}/")
@@ -390,8 +391,8 @@ def format_table(summary: dict[str, Any], clients: list[str]) -> str:
             if value is None:
                 cells.append("-")
             else:
-                shown = f"{value:.{digits}f} {unit}"
-                cells.append(shown + ("" if client == FLOOR else ratio(value, floor)))
+                text = f"{value:.{digits}f} {unit}"
+                cells.append(text + ("" if client == FLOOR else ratio(value, floor)))
         rows.append([label, *cells])
 
     def add_ok(label: str, table: dict[str, Any]) -> None:
@@ -423,6 +424,8 @@ def format_table(summary: dict[str, Any], clients: list[str]) -> str:
             + [f"{growth[client]:+.1f} MB" if client in growth else "-" for client in clients]
         )
 
+    # Figures left out with --only have no value in any column.
+    rows = [row for row in rows if any(cell != "-" for cell in row[1:])]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -432,8 +435,9 @@ def format_table(summary: dict[str, Any], clients: list[str]) -> str:
 
     imports = summary["import"]
     deps = imports.get("dependencies", {}).get("import_ms")
-    lines.append("")
-    lines.append("import (fresh interpreter)       time              peak RSS")
+    if imports:
+        lines.append("")
+        lines.append("import (fresh interpreter)       time              peak RSS")
     for name, entry in imports.items():
         lines.append(
             f"  {name:<30} {entry['import_ms']:7.0f} ms{ratio(entry['import_ms'], deps):<9}"
@@ -457,7 +461,7 @@ def format_table(summary: dict[str, Any], clients: list[str]) -> str:
 
 
 def source_info() -> dict[str, Any]:
-    """The commit measured, and the package files that differ from it."""
+    """Return the commit measured and the package files that differ from it."""
 
     def git(*arguments: str) -> str:
         completed = subprocess.run(

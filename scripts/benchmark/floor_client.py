@@ -2,8 +2,8 @@
 
 Run it with the Python of `.venv`. A call is `POST <prefix>queue/join`, then
 `GET <prefix>queue/data?session_hash=...` read line by line until the call's
-`process_completed`; the server ends that stream with `close_stream` once the
-session has no job left, and it is opened again if jobs remain. Concurrent
+`process_completed`. The server ends that stream with `close_stream` once the
+session has no job left, and the floor opens it again if jobs remain. Concurrent
 calls share one session and so one stream, as the protocol allows. Nothing is
 validated beyond what the benchmark checks, and generator updates are
 rebuilt with the one diff operation the bench app produces (`append`).
@@ -119,8 +119,8 @@ class App:
         return self.finished[event_id]
 
     async def call_many(self, api_name: str, inputs: list[list[Any]]) -> list[Any]:
-        # The stream opens once the first join has an answer; the server holds
-        # back a session's messages until then.
+        # The stream opens once the first join has returned, because the server
+        # ends a stream for a session it does not know with a session_not_found error.
         first_joined = asyncio.Event()
 
         async def join(data: list[Any]) -> str:
@@ -167,7 +167,7 @@ async def connect(url: str, count: int) -> dict[str, Any]:
     # The timer starts once the httpx client exists, as it does for gradio-raw,
     # whose constructor builds one: each connect still opens a new connection.
     # httpx loads anyio's event loop backend (a few hundred ms of imports) on
-    # its first request; gradio-raw's constructor has loaded it already, so
+    # its first request. gradio-raw's constructor has loaded it already, so
     # the floor loads it before its timer too.
     await anyio.sleep(0)
     outcome = Outcome()

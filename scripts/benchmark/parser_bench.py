@@ -1,7 +1,7 @@
 """Parse recorded data streams in memory, with no network: messages per second.
 
 Run it with the Python of `.venv`: `python parser_bench.py RECORDING [--repeat N]`.
-The recording (written by `floor_client.py URL record PATH`) holds the app's
+The recording (written by `floor_client.py URL record PATH`) contains the app's
 config and the raw bytes of two streams: one long generator call, and many
 concurrent echo calls in one session. Each stream is cut into network-sized
 chunks and read the way gradio-raw reads a live one:
@@ -36,7 +36,7 @@ from gradio_raw._endpoints import Endpoint, EndpointMap
 from gradio_raw._machine import JobMachine, parse_message
 from gradio_raw._outputs import OutputDecoder
 
-# The size of the reads a socket hands httpx on loopback.
+# httpcore reads at most 64 KiB from the socket at a time.
 CHUNK_BYTES = 65_536
 
 
