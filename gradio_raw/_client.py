@@ -293,7 +293,7 @@ class Client:
         )
 
     async def _config_from_page(self) -> str | None:
-        """The config embedded in the app's HTML page, for apps without a config route."""
+        """Return the config embedded in the app's HTML page, for apps without a config route."""
         try:
             response, page = await request_json(
                 self._http,
@@ -367,7 +367,7 @@ class Client:
         return self._endpoints
 
     async def endpoints(self) -> list[Endpoint]:
-        """Every callable endpoint of the app, with parameters from the API info.
+        """Return every callable endpoint of the app, with parameters from the API info.
 
         Frontend-only events (JavaScript with no Python function) are left out.
         """
@@ -375,7 +375,7 @@ class Client:
         return [endpoint for endpoint in self.endpoint_map if endpoint.backend]
 
     async def endpoint(self, endpoint: str | int) -> Endpoint:
-        """One endpoint by api name or `fn_index`; raises `EndpointNotFound`."""
+        """Return one endpoint by api name or `fn_index`, or raise `EndpointNotFound`."""
         return await self._resolve(endpoint, 0, ())
 
     async def _load_info(self) -> None:
@@ -476,7 +476,7 @@ class Client:
             )
         except httpx.HTTPError as exc:
             raise RequestFailed(f"Could not log in at {url}: {type(exc).__name__}: {exc}") from exc
-        # The body is not logged: it answers a request that carried the password.
+        # The body is not logged: it is the response to a request that carried the password.
         if response.status_code == 200:
             return
         if response.status_code in (301, 302, 303, 307, 308):
@@ -512,7 +512,7 @@ class Client:
     # Plumbing used by sessions.
 
     def _route_for(self, endpoint: Endpoint) -> str:
-        """How to call `endpoint`: "queue", "direct", "sse", "ws" or "call"."""
+        """Choose how to call `endpoint`: "queue", "direct", "sse", "ws" or "call"."""
         config = self.config
         if endpoint.queue is False:
             return "direct"

@@ -1,6 +1,6 @@
 """Endpoints: the map from api names to `fn_index`, and binding a call's arguments.
 
-The config says which dependencies exist and which of their inputs the API
+The config lists which dependencies exist and which of their inputs the API
 hides; the API info (`GET <prefix>info`) adds parameter names, defaults and
 types. Binding turns `(*args, **kwargs)` into the exact `data` list the server
 expects, and rejects a call that does not fit before anything is sent.
@@ -45,7 +45,7 @@ class Parameter:
     schema: Any = None
 
     def describe(self) -> str:
-        """The parameter as in a signature, with long types and defaults shortened."""
+        """Format the parameter as in a signature, with long types and defaults shortened."""
         text = self.name
         if self.python_type:
             text += f": {_shorten(self.python_type)}"
@@ -67,10 +67,10 @@ class ReturnValue:
 class Endpoint:
     """A callable event of the app.
 
-    `inputs_skipped[i]` tells whether input `i` (in the order of the
-    dependency's `inputs`) is hidden from the API, such as a State; the caller
-    never supplies it and the client sends null in its place. `outputs_skipped`
-    does the same for outputs, which are dropped from results.
+    `inputs_skipped[i]` is true when input `i` (in the order of the
+    dependency's `inputs`) is hidden from the API, such as a State. The caller
+    never supplies such an input, so the client sends null in its place.
+    `outputs_skipped` does the same for outputs, which are dropped from results.
     """
 
     fn_index: int
@@ -222,7 +222,7 @@ _FILE_COMPONENTS = frozenset(
 
 
 def _holds_files(component: Component | None, *, as_input: bool) -> bool:
-    """Whether the component's values are (or contain) files."""
+    """Return whether the component's values are (or contain) files."""
     if component is None:
         return False
     schema = component.api_info_as_input if as_input else component.api_info_as_output
@@ -402,7 +402,7 @@ class EndpointMap:
         return public[0] if len(public) == 1 else None
 
     def describe(self) -> str:
-        """A listing of every callable endpoint, one per line."""
+        """List every callable endpoint, one per line."""
         lines = []
         for endpoint in self:
             if not endpoint.backend:

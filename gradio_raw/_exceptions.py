@@ -3,7 +3,7 @@
 Every error the library raises derives from `GradioRawError`:
 
     GradioRawError
-    ├── UsageError                 the caller asked for something the app cannot do
+    ├── UsageError                 the call requests something the app cannot do
     │   ├── EndpointNotFound       no endpoint with that api_name or fn_index
     │   ├── ArgumentError          wrong number, name or kind of arguments
     │   └── LocalFileError         a file to upload is missing or unreadable
@@ -93,7 +93,7 @@ def shorten(text: str | bytes | None, limit: int = RAW_LIMIT) -> str | None:
 
 
 def json_type_name(value: Any) -> str:
-    """The JSON name of a decoded value's type (null, string, array ...)."""
+    """Return the JSON name of a decoded value's type (null, string, array ...)."""
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
     return names.get(type(value), "number")
 
@@ -193,7 +193,7 @@ class RequestFailed(GradioRawError):
 
 
 class JoinRejected(RequestFailed):
-    """The app's queue refused the job (an HTTP error answer to the join request)."""
+    """The app's queue refused the job (an HTTP error response to the join request)."""
 
 
 class QueueFull(JoinRejected):
@@ -205,7 +205,7 @@ class ValidationFailed(JoinRejected):
 
 
 class RateLimited(RequestFailed):
-    """The server answered 429 Too Many Requests; `retry_after` is in seconds when given."""
+    """The server responded 429 Too Many Requests; `retry_after` is in seconds when given."""
 
     def __init__(
         self,
@@ -251,7 +251,7 @@ class DiffError(ProtocolError):
 class StreamEnded(ProtocolError):
     """The data stream ended while the job was still pending.
 
-    `may_have_run` tells whether the server may have run the job anyway: a job
+    `may_have_run` is true when the server may have run the job anyway: a job
     that had started (or may have) could have side effects even though its
     result is lost.
     """
@@ -262,7 +262,7 @@ class StreamEnded(ProtocolError):
 
 
 class SessionLost(StreamEnded):
-    """The server no longer knows the session, so the job's messages are lost."""
+    """The server has no record of the session any more, so the job's messages are lost."""
 
 
 class AppError(GradioRawError):

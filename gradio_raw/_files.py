@@ -34,7 +34,8 @@ __all__ = [
 
 FILE_MARKER = {"_type": "gradio.FileData"}
 
-# Longest file name written, in UTF-8 bytes; common file systems allow 255.
+# Maximum length of a written file name, in UTF-8 bytes. Common file systems
+# allow 255.
 _MAX_NAME_BYTES = 200
 _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"}
@@ -90,7 +91,7 @@ def handle_file(source: FileSource, *, name: str | None = None) -> FileInput:
     """Mark `source` as a file input.
 
     A string is a URL when it starts with http:// or https://, else a local
-    path. `name` sets the file name the app sees (useful for bytes).
+    path. `name` sets the file name sent to the app (useful for bytes).
     """
     if isinstance(source, FileInput):
         return source
@@ -109,7 +110,7 @@ def handle_file(source: FileSource, *, name: str | None = None) -> FileInput:
 
 
 def is_file_schema(schema: Any) -> bool:
-    """Whether a component's JSON schema describes (or contains) a file.
+    """Return whether a component's JSON schema describes (or contains) a file.
 
     Gradio 4.21+ marks file schemas with the `gradio.FileData` constant; earlier
     4.x schemas are recognised by their `path` and `orig_name` properties.
@@ -241,9 +242,9 @@ def claim_path(directory: Path, name: str) -> Path:
     if not dot:
         stem, suffix = name, ""
     for attempt in range(10_000):
-        candidate = (
-            name if attempt == 0 else f"{stem} ({attempt})" + (f".{suffix}" if suffix else "")
-        )
+        candidate = name
+        if attempt:
+            candidate = f"{stem} ({attempt})" + (f".{suffix}" if suffix else "")
         path = directory / candidate
         try:
             descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)

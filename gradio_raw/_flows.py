@@ -1,7 +1,7 @@
 """Call flows where one job has a connection of its own.
 
 The multiplexed queue of Gradio 4.9 and later lives in `_session.py`. This
-module holds the others, each feeding the job's messages to its state machine:
+module contains the others, each feeding the job's messages to its state machine:
 
 - `run_direct`: `POST <prefix>run/predict`, for events outside the queue;
 - `run_sse`: Gradio 4.0 to 4.8, a GET stream per job that asks for the data;
@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-from contextlib import aclosing
+from collections.abc import AsyncIterator
+from contextlib import aclosing, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -48,8 +49,33 @@ _CLOSE_GRACE = 5.0
 _MAX_WS_MESSAGE = 64 * 1024 * 1024
 
 
-def _stream_timeout(session: Session) -> httpx.Timeout:
-    return session.client.timeouts.for_stream()
+@asynccontextmanager
+async def _open_event_stream(
+    session: Session,
+    url: str,
+    params: dict[str, str] | None,
+    error_type: type[RequestFailed],
+    failure: str,
+) -> AsyncIterator[httpx.Response]:
+    """Open an event stream of the app; raise `error_type` for a non-200 status."""
+    client = session.client
+    async with client._http.stream(
+        "GET",
+        url,
+        params=params,
+        headers={**client.headers, "Accept": "text/event-stream"},
+        auth=client._auth or httpx.USE_CLIENT_DEFAULT,
+        timeout=client.timeouts.for_stream(),
+    ) as response:
+        if response.status_code != 200:
+            body = (await response.aread()).decode("utf-8", "replace")
+            raise error_type(
+                f"{failure} with HTTP {response.status_code}: {describe_status(response, body)}",
+                status_code=response.status_code,
+                url=url,
+                raw=body,
+            )
+        yield response
 
 
 async def run_direct(session: Session, job: Job, endpoint: Endpoint, data: list[Any]) -> bool:
@@ -145,23 +171,9 @@ async def _read_job_stream(
 ) -> None:
     client = session.client
     try:
-        async with client._http.stream(
-            "GET",
-            url,
-            params=params,
-            headers={**client.headers, "Accept": "text/event-stream"},
-            auth=client._auth or httpx.USE_CLIENT_DEFAULT,
-            timeout=_stream_timeout(session),
+        async with _open_event_stream(
+            session, url, params, JoinRejected, "The app rejected the job stream"
         ) as response:
-            if response.status_code != 200:
-                body = (await response.aread()).decode("utf-8", "replace")
-                raise JoinRejected(
-                    f"The app rejected the job stream with HTTP {response.status_code}: "
-                    f"{describe_status(response, body)}",
-                    status_code=response.status_code,
-                    url=url,
-                    raw=body,
-                )
             with anyio.CancelScope() as scope:
                 limited = limit_stream(response, client.max_message_size, scope)
                 async with aclosing(EventSource(response).aiter_sse()) as messages:
@@ -196,9 +208,10 @@ async def _read_job_stream(
 
 
 async def run_ws(session: Session, job: Job, endpoint: Endpoint, data: list[Any]) -> None:
-    """Gradio 3.x: one websocket per job, sending the hash and the data when asked.
+    """Run a job over its own websocket (Gradio 3.x).
 
-    The server asks with `send_hash` and then `send_data`.
+    The client sends the session hash on the server's `send_hash` message and
+    the inputs on its `send_data` message.
     """
     try:
         from httpx_ws import (
@@ -315,22 +328,9 @@ async def run_call(session: Session, job: Job, endpoint: Endpoint, data: list[An
 async def _read_call_events(session: Session, job: Job, url: str) -> None:
     client = session.client
     try:
-        async with client._http.stream(
-            "GET",
-            url,
-            headers={**client.headers, "Accept": "text/event-stream"},
-            auth=client._auth or httpx.USE_CLIENT_DEFAULT,
-            timeout=_stream_timeout(session),
+        async with _open_event_stream(
+            session, url, None, RequestFailed, "Reading the call events failed"
         ) as response:
-            if response.status_code != 200:
-                body = (await response.aread()).decode("utf-8", "replace")
-                raise RequestFailed(
-                    f"Reading the call events failed with HTTP {response.status_code}: "
-                    f"{describe_status(response, body)}",
-                    status_code=response.status_code,
-                    url=url,
-                    raw=body,
-                )
             with anyio.CancelScope() as scope:
                 limited = limit_stream(response, client.max_message_size, scope)
                 async with aclosing(EventSource(response).aiter_sse()) as events:

@@ -184,7 +184,7 @@ class TokenAuth(httpx.Auth):
 
 
 def describe_status(response: httpx.Response, body: str) -> str:
-    """A short reason for an error status, from a JSON `detail` when there is one."""
+    """Return a short reason for an error status, from a JSON `detail` when there is one."""
     try:
         document = json.loads(body)
     except ValueError:
@@ -229,7 +229,7 @@ async def request_json(
     """Send one request and return the response with its body as text.
 
     Network failures and timeouts become `RequestFailed`/`RequestTimeout`;
-    status codes are left to the caller, which knows what each one means.
+    status codes are left to the caller, because their meaning depends on the request.
     `what` names the request in messages ("the config", "the join response").
 
     Up to `retries` more attempts follow, with exponential backoff, after a

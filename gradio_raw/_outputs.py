@@ -60,13 +60,14 @@ class OutputDecoder:
         self.base_url = base_url
         self.file_route = urljoin(base_url, prefix + "file=")
         self.server_root = server_root.rstrip("/") + "/" if server_root else None
-        # Before Gradio 4.21 files carry no marker, so a file output is told by
-        # its component; Gradio 3 sends files in its own serialized forms.
+        # Before Gradio 4.21 files carry no marker, so a file output is
+        # recognised by its component. Gradio 3 sends files in its own
+        # serialized forms.
         self.marker = marker
         self.legacy = legacy
 
     def decode(self, value: Any, file_hint: bool = False) -> Any:
-        """Decode one output value; `file_hint` says its component holds files."""
+        """Decode one output value; `file_hint` is true when its component contains files."""
         if isinstance(value, list):
             return [self.decode(item, file_hint) for item in value]
         if isinstance(value, dict):
@@ -87,7 +88,7 @@ class OutputDecoder:
         return {key: self.decode(item, file_hint) for key, item in value.items()}
 
     def legacy_file(self, value: dict[str, Any]) -> FileData:
-        """A Gradio 3 file: a server path (`is_file`) or inline base64 `data`."""
+        """Decode a Gradio 3 file: a server path (`is_file`) or inline base64 `data`."""
         name = value["name"]
         data = value.get("data")
         orig_name = value.get("orig_name") or name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -96,7 +97,7 @@ class OutputDecoder:
         return self.file({"path": name, "orig_name": orig_name, "size": value.get("size")})
 
     def inline_file(self, data_url: str, name: str | None) -> FileData:
-        """A file whose bytes came inline as a `data:` URL; it downloads without a request."""
+        """Build a file whose bytes came inline as a `data:` URL; it downloads without a request."""
         mime_type = data_url[5:].split(";", 1)[0].split(",", 1)[0] or None
         extension = mimetypes.guess_extension(mime_type or "") or ""
         file = FileData.model_validate(

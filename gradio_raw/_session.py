@@ -77,7 +77,7 @@ def _dump(message: dict[str, Any]) -> str:
 
 
 def _validation_messages(text: str) -> str:
-    """The per-parameter messages of a Gradio 5.45+ validator rejection, or ``""``."""
+    """Return the per-parameter messages of a Gradio 5.45+ validator rejection, or ``""``."""
     try:
         detail = json.loads(text).get("detail")
     except (ValueError, AttributeError):

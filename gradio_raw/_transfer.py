@@ -108,7 +108,7 @@ async def upload_inputs(client: Client, data: list[Any]) -> list[Any]:
 
 
 def _inline_legacy_file(file_input: FileInput) -> dict[str, Any]:
-    """A file in Gradio 3's serialized form, its bytes inline as a base64 `data:` URL.
+    """Encode a file in Gradio 3's serialized form, its bytes inline as a base64 `data:` URL.
 
     Gradio 3 components decode such dicts themselves, so nothing is uploaded.
     """

@@ -77,7 +77,7 @@ class FileData(BaseModel):
         return unquote_to_bytes(payload)
 
     def to_wire(self) -> dict[str, Any]:
-        """The dict to send when this file is an input of another call."""
+        """Return the dict to send when this file is an input of another call."""
         return self.model_dump(exclude_none=True)
 
     async def download(
@@ -243,7 +243,7 @@ class Output(_Event):
 
 
 class Completed(_Event):
-    """The job finished; `result` holds its outputs."""
+    """The job finished; `result` contains its outputs."""
 
     kind: Literal["completed"] = "completed"
     result: Result

@@ -1,6 +1,6 @@
 """Replay transcripts recorded from real Gradio servers through pytest-httpx.
 
-Each file in `tests/fixtures/gradio-<version>/` holds the exchanges of one
+Each file in `tests/fixtures/gradio-<version>/` contains the exchanges of one
 scenario, recorded byte for byte by `scripts/record_fixtures.py`. `Replay`
 registers them as mocked responses so that the client under test talks to
 "the server" exactly as it answered then.
@@ -52,7 +52,7 @@ def stream_body(fixture: dict[str, Any], index: int = 0) -> bytes:
 
 
 def allow_heartbeat(httpx_mock: HTTPXMock) -> None:
-    """Answer the session heartbeat the client holds for apps with State.
+    """Mock the session heartbeat that the client keeps open for apps with State.
 
     The transcripts do not record it: the real stream only sends `ALIVE` every
     15 s. Here it ends at once, and the client may reopen it any number of times.

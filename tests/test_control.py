@@ -1,6 +1,6 @@
-"""Login, sleeping Spaces, retries, queue limits and heartbeats (hand-written answers).
+"""Login, sleeping Spaces, retries, queue limits and heartbeats (hand-written responses).
 
-Each server answer here is written by hand to reproduce one situation; the
+Each server response here is written by hand to reproduce one situation; the
 config comes from a recording of a real Gradio 6.31 app.
 """
 
@@ -222,7 +222,7 @@ async def test_unsent_join_is_retried(httpx_mock: HTTPXMock) -> None:
 
 
 async def test_join_timeout_not_retried(httpx_mock: HTTPXMock) -> None:
-    # The server may have queued a join whose answer timed out, so sending it
+    # The server may have queued a join whose response timed out, so sending it
     # again could run the job twice.
     add_config(httpx_mock)
     httpx_mock.add_exception(
