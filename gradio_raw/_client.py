@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import uuid
+from collections import deque
 from collections.abc import Callable, Coroutine, Mapping
 from os import PathLike
 from pathlib import Path
@@ -23,6 +24,7 @@ from ._exceptions import (
     AuthenticationError,
     ConfigError,
     GradioRawError,
+    JobCancelled,
     RateLimited,
     RequestFailed,
     UsageError,
@@ -159,7 +161,16 @@ class Client:
         if hf_token:
             redacting_filter.secrets.add(hf_token)
             self._auth = TokenAuth(hf_token, [self.hub_url])
-        self._join_limiter = anyio.CapacityLimiter(max_concurrent_joins)
+        if max_concurrent_joins < 1:
+            raise ValueError(
+                f"max_concurrent_joins must be at least 1, received {max_concurrent_joins}"
+            )
+        self._max_submitters = max_concurrent_joins
+        # Jobs submitted and not yet sent. A few submitter tasks drain this
+        # queue, so a thousand submissions cost a thousand small Job objects
+        # rather than a thousand tasks waiting on a limiter.
+        self._submissions: deque[tuple[Session, Job]] = deque()
+        self._submitters = 0
         self._info_lock = anyio.Lock()
         self._task_group: TaskGroup | None = None
         self._closing = False
@@ -221,6 +232,9 @@ class Client:
                     await self._http.aclose()
 
     def _fail_pending_jobs(self) -> None:
+        submissions, self._submissions = self._submissions, deque()
+        for _, job in submissions:
+            job.finish(error=JobCancelled("The client was closed before the job was sent."))
         for session in self._sessions():
             session.close()
 
@@ -535,6 +549,23 @@ class Client:
 
     def _api_url(self, route: str) -> str:
         return urljoin(self.base_url, self.config.prefix_path + route)
+
+    def _enqueue(self, session: Session, job: Job) -> None:
+        if self._task_group is None or self._closing:
+            raise RuntimeError("The client is not open; use 'async with Client(...)'.")
+        self._submissions.append((session, job))
+        if self._submitters < self._max_submitters:
+            self._submitters += 1
+            self._task_group.start_soon(self._drain_submissions)
+
+    async def _drain_submissions(self) -> None:
+        try:
+            while self._submissions:
+                session, job = self._submissions.popleft()
+                if not job.done:  # cancelled while it waited
+                    await session._run_job(job)
+        finally:
+            self._submitters -= 1
 
     def _start_soon(self, function: Callable[..., Coroutine[Any, Any, None]], *args: Any) -> None:
         if self._task_group is None or self._closing:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
@@ -143,7 +143,7 @@ class Session:
             deadline=math.inf if timeouts.job is None else now + timeouts.job,
             queue_deadline=math.inf if timeouts.queue is None else now + timeouts.queue,
         )
-        self.client._start_soon(self._run_job, job)
+        self.client._enqueue(self, job)
         return job
 
     async def predict(self, endpoint: str | int, /, *args: Any, **kwargs: Any) -> Result:
@@ -164,15 +164,22 @@ class Session:
     # The life of a job.
 
     async def _run_job(self, job: Job) -> None:
+        await self._guarded(job, self._prepare, job)
+
+    async def _guarded(self, job: Job, step: Callable[..., Awaitable[None]], *args: Any) -> None:
         try:
-            await self._join(job)
+            await step(*args)
         except GradioRawError as exc:
             job.finish(error=exc)
+        except anyio.get_cancelled_exc_class():
+            # Only the client's closing cancels these tasks.
+            job.finish(error=JobCancelled("The client was closed."))
+            raise
         except Exception as exc:  # a bug here must reach the caller, not the task group
             logger.exception("Unexpected error while submitting %r", job)
             job.finish(error=exc)
 
-    async def _join(self, job: Job) -> None:
+    async def _prepare(self, job: Job) -> None:
         client = self.client
         keywords = tuple(job.kwargs)
         endpoint = await client._resolve(job.target, len(job.args), keywords)
@@ -184,14 +191,28 @@ class Session:
         job.machine = JobMachine(endpoint, client._decoder, diffs=client.config.diffs)
 
         route = client._route_for(endpoint)
+        if route == "queue":
+            await self._join(job, endpoint, data)
+        elif client._closing:
+            raise JobCancelled("The client was closed.")
+        else:
+            # Such a job holds its connection while the app works, so it runs
+            # in a task of its own instead of holding a submission slot.
+            client._start_soon(self._guarded, job, self._run_elsewhere, job, route, endpoint, data)
+
+    async def _run_elsewhere(
+        self, job: Job, route: str, endpoint: Endpoint, data: list[Any]
+    ) -> None:
         if route == "direct":
             if await run_direct(self, job, endpoint, data):
                 return
-            route = client._queue_route()
-        if route != "queue":
+            route = self.client._queue_route()
+        if route == "queue":
+            await self._join(job, endpoint, data)
+        else:
             await self._run_own_connection(job, route, endpoint, data)
-            return
 
+    async def _join(self, job: Job, endpoint: Endpoint, data: list[Any]) -> None:
         body = {
             "data": data,
             "event_data": None,
@@ -202,21 +223,20 @@ class Session:
         self._joining += 1
         self._joining_jobs.add(job)
         try:
-            async with client._join_limiter:
-                if job.cancel_requested:
-                    raise JobCancelled("The job was cancelled before it was sent.")
-                # Shielded, so that a caller's cancellation cannot lose the
-                # event id of a job the server has already queued.
-                with anyio.CancelScope(shield=True) as scope:
-                    job.join_scope = scope
-                    try:
-                        event_id = await self._post_join(body, endpoint.name)
-                    except TypeError as exc:
-                        # httpx serialises the body; a value JSON cannot
-                        # represent fails here, before anything is sent.
-                        raise ArgumentError(
-                            f"Endpoint {endpoint.name} received a value that is not JSON: {exc}"
-                        ) from None
+            if job.cancel_requested:
+                raise JobCancelled("The job was cancelled before it was sent.")
+            # Shielded, so that a caller's cancellation cannot lose the event
+            # id of a job the server has already queued.
+            with anyio.CancelScope(shield=True) as scope:
+                job.join_scope = scope
+                try:
+                    event_id = await self._post_join(body, endpoint.name)
+                except TypeError as exc:
+                    # httpx serialises the body; a value JSON cannot represent
+                    # fails here, before anything is sent.
+                    raise ArgumentError(
+                        f"Endpoint {endpoint.name} received a value that is not JSON: {exc}"
+                    ) from None
             if scope.cancelled_caught:
                 # The client closed while the join was in flight; the job has
                 # already ended with JobCancelled.

@@ -19,6 +19,7 @@ import gradio_raw._spaces
 from gradio_raw import (
     AuthenticationError,
     Client,
+    JobCancelled,
     JobTimeout,
     RateLimited,
     RequestFailed,
@@ -301,3 +302,91 @@ async def test_reset_session_changes_hash(httpx_mock: HTTPXMock) -> None:
 
     assert fresh is client.session
     assert fresh.session_hash != "S1"
+
+
+class CompletionFeed(httpx.AsyncByteStream):
+    """A data stream that completes each joined event, one message per join."""
+
+    def __init__(self, expected: int) -> None:
+        self.send, self.receive = anyio.create_memory_object_stream[str](expected)
+        self.expected = expected
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self.expected):
+            event_id = await self.receive.receive()
+            completed = {
+                "msg": "process_completed",
+                "event_id": event_id,
+                "output": {"data": [event_id]},
+                "success": True,
+            }
+            yield f"data: {json.dumps(completed)}\n\n".encode()
+
+
+async def test_joins_in_flight_never_exceed_the_limit(httpx_mock: HTTPXMock) -> None:
+    add_config(httpx_mock)
+    calls = 60
+    feed = CompletionFeed(calls)
+    in_flight = 0
+    peak = 0
+
+    async def on_join(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await anyio.sleep(0.002)
+        in_flight -= 1
+        event_id = "E-" + json.loads(request.content)["data"][0]
+        await feed.send.send(event_id)
+        return httpx.Response(200, json={"event_id": event_id})
+
+    httpx_mock.add_callback(
+        on_join, method="POST", url=f"{APP}/gradio_api/queue/join", is_reusable=True
+    )
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
+        headers=EVENT_STREAM,
+        stream=feed,
+    )
+
+    async with Client(APP, session_hash="S1", max_concurrent_joins=3) as client:
+        with anyio.fail_after(10):
+            jobs = [client.submit(1, str(n)) for n in range(calls)]
+            results = [await job for job in jobs]
+    feed.send.close()
+    feed.receive.close()
+
+    assert [result.value for result in results] == [f"E-{n}" for n in range(calls)]
+    assert peak == 3
+
+
+async def test_queued_submissions_cancelled_or_closed_are_never_sent(
+    httpx_mock: HTTPXMock,
+) -> None:
+    add_config(httpx_mock)
+    release = anyio.Event()
+
+    async def on_join(request: httpx.Request) -> httpx.Response:
+        await release.wait()
+        return httpx.Response(200, json={"event_id": "E1"})
+
+    httpx_mock.add_callback(
+        on_join, method="POST", url=f"{APP}/gradio_api/queue/join", is_optional=True
+    )
+
+    async with Client(APP, max_concurrent_joins=1) as client:
+        first = client.submit(1, "first")
+        waiting = [client.submit(1, str(n)) for n in range(5)]
+        await anyio.sleep(0.05)
+        await waiting[0].cancel()
+        with pytest.raises(JobCancelled, match="cancelled by the caller"):
+            await waiting[0]
+        # Closing ends the queued jobs at once and the join in flight too.
+    with anyio.fail_after(1):
+        for job in [first, *waiting[1:]]:
+            with pytest.raises(JobCancelled, match="closed"):
+                await job
+
+    joins = [r for r in httpx_mock.get_requests() if r.url.path.endswith("/queue/join")]
+    assert [json.loads(r.content)["data"] for r in joins] == [["first"]]
