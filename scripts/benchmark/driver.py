@@ -184,6 +184,29 @@ def run_ok(record: dict[str, Any], expected: int) -> bool:
 # Figures.
 
 
+def compile_bytecode() -> None:
+    """Write the bytecode of both environments and of gradio_raw before timing imports.
+
+    Installers compile it at install time, but uv does not by default and
+    PYTHONDONTWRITEBYTECODE stops Python from caching it later; without it
+    every import would be timed as a compilation from source.
+    """
+    for python in (RAW_PYTHON, GRADIO_PYTHON):
+        paths = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        if python == RAW_PYTHON:
+            paths.append(str(REPO / "gradio_raw"))
+        subprocess.run(
+            [str(python), "-m", "compileall", "-q", "-j", "0", *paths],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+
+
 def measure_imports(results: Results, settings: Settings, node: bool) -> None:
     targets: list[tuple[str, list[str]]] = [
         ("gradio_raw", [str(RAW_PYTHON), str(HERE / "imports.py"), "gradio_raw"]),
@@ -269,10 +292,10 @@ def record_and_parse(results: Results, settings: Settings, url: str) -> None:
 # Setting up Node.
 
 
-def prepare_node(skip: bool) -> str | None:
+def prepare_node(skip: str | None) -> str | None:
     """Install @gradio/client into the scratch folder; return why not, or None."""
     if skip:
-        return "--no-node was given"
+        return skip
     if shutil.which("node") is None or shutil.which("npm") is None:
         return "node or npm is not on PATH"
     package_json = NODE_DIR / "node_modules" / "@gradio" / "client" / "package.json"
@@ -507,6 +530,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the JSON file")
     parser.add_argument("--no-node", action="store_true", help="leave out @gradio/client")
     parser.add_argument(
+        "--clients",
+        nargs="+",
+        choices=[FLOOR, RAW, OFFICIAL, JS],
+        help="measure only these clients (the floor is always kept, for the ratios)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        nargs="+",
+        type=int,
+        help="concurrent call counts to measure (default: 200 1000, or 50 with --quick)",
+    )
+    parser.add_argument(
         "--only",
         nargs="+",
         choices=["import", "connect", "sequential", "concurrent", "generator", "parser"],
@@ -522,11 +557,19 @@ def main() -> int:
         settings.rounds = settings.rounds_generator = args.rounds
     if args.rounds_large:
         settings.rounds_large = args.rounds_large
+    if args.concurrency:
+        settings.concurrency = args.concurrency
     figures = set(
         args.only or ["import", "connect", "sequential", "concurrent", "generator", "parser"]
     )
 
-    node_missing = prepare_node(args.no_node)
+    wanted = {FLOOR, *(args.clients or [FLOOR, RAW, OFFICIAL, JS])}
+    skip_node = None
+    if args.no_node:
+        skip_node = "--no-node was given"
+    elif JS not in wanted:
+        skip_node = "not among --clients"
+    node_missing = prepare_node(skip_node)
     if node_missing:
         log(f"leaving out @gradio/client: {node_missing}")
     workers = [
@@ -536,12 +579,15 @@ def main() -> int:
     ]
     if not node_missing:
         workers.append(Worker(JS, node_worker))
+    workers = [worker for worker in workers if worker.name in wanted]
     clients = [worker.name for worker in workers]
 
     results = Results(settings=vars(settings) | {"quick": args.quick})
     started = time.time()
     machine = machine_info()
     source = source_info()
+    log("compiling bytecode in both environments")
+    compile_bytecode()
     if "import" in figures:
         measure_imports(results, settings, node=not node_missing)
 
