@@ -59,6 +59,7 @@ _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$
 # Joins sent at once per client. More would only queue inside the connection
 # pool; the server accepts joins quickly, so a few in flight keep it busy.
 _DEFAULT_CONCURRENT_JOINS = 16
+_DEFAULT_QUEUED_JOBS = 64
 
 
 def _new_session_hash() -> str:
@@ -102,6 +103,10 @@ class Client:
     - `hub_url`: the Hub's base URL, used to resolve Space ids.
     - `session_hash`: the default session's hash; random when not given.
     - `max_concurrent_joins`: join requests in flight at once for this client.
+    - `max_queued_jobs`: jobs of this client waiting in the app's queue at
+      once (None for no limit). Later submissions wait in the client and are
+      sent as earlier ones start, so a burst does not flood the server's
+      queue; their queue deadline still counts from submission.
     - `auth`: `(username, password)` for an app launched with `auth=`; the
       client logs in once and keeps the session cookie.
     - `retries`: further attempts, with exponential backoff, for requests that
@@ -131,6 +136,7 @@ class Client:
         hub_url: str = DEFAULT_HUB_URL,
         session_hash: str | None = None,
         max_concurrent_joins: int = _DEFAULT_CONCURRENT_JOINS,
+        max_queued_jobs: int | None = _DEFAULT_QUEUED_JOBS,
         auth: tuple[str, str] | None = None,
         retries: int = 3,
         on_space_status: SpaceStatus | None = None,
@@ -171,6 +177,9 @@ class Client:
         # rather than a thousand tasks waiting on a limiter.
         self._submissions: deque[tuple[Session, Job]] = deque()
         self._submitters = 0
+        if max_queued_jobs is not None and max_queued_jobs < 1:
+            raise ValueError(f"max_queued_jobs must be at least 1, received {max_queued_jobs}")
+        self._queue_room = anyio.Semaphore(max_queued_jobs) if max_queued_jobs else None
         self._info_lock = anyio.Lock()
         self._task_group: TaskGroup | None = None
         self._closing = False
@@ -559,11 +568,23 @@ class Client:
             self._task_group.start_soon(self._drain_submissions)
 
     async def _drain_submissions(self) -> None:
+        # The server sends a queue estimate to every waiting job each time
+        # its queue moves, so a thousand jobs waiting there cost it hundreds
+        # of thousands of messages and slow every job down. Holding the jobs
+        # beyond max_queued_jobs here keeps its queue short while it always
+        # has the next job at hand.
         try:
             while self._submissions:
                 session, job = self._submissions.popleft()
-                if not job.done:  # cancelled while it waited
-                    await session._run_job(job)
+                if job.done:  # cancelled while it waited
+                    continue
+                if self._queue_room is not None:
+                    await self._queue_room.acquire()
+                    job.on_left_queue = self._queue_room.release
+                    if job.done:
+                        job._left_queue()
+                        continue
+                await session._run_job(job)
         finally:
             self._submitters -= 1
 

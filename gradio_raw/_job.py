@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -68,6 +68,8 @@ class Job:
         self._iterating = False
         self._wakeup = anyio.Event()
         self._finished = anyio.Event()
+        # Called once, when the job is no longer waiting in the server's queue.
+        self.on_left_queue: Callable[[], None] | None = None
         self._result: Result | None = None
         self._error: BaseException | None = None
         self._cancel_requested = False
@@ -98,6 +100,8 @@ class Job:
         """Queue an event for the caller; `size` is the bytes of the message it came from."""
         if self.done:
             return
+        if self.started and self.on_left_queue is not None:
+            self._left_queue()
         if not self._iterating:
             self._buffer_unread(event)
         else:
@@ -109,6 +113,11 @@ class Job:
                 self._overflow(limit)
                 return
         self._wakeup.set()
+
+    def _left_queue(self) -> None:
+        callback, self.on_left_queue = self.on_left_queue, None
+        if callback is not None:
+            callback()
 
     def _overflow(self, limit: int) -> None:
         error = OutputLimitExceeded(
@@ -128,6 +137,7 @@ class Job:
         self._result = result
         self._error = error
         self._finished.set()
+        self._left_queue()
         self._wakeup.set()
 
     def _buffer_unread(self, event: Event) -> None:

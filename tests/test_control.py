@@ -390,3 +390,67 @@ async def test_queued_submissions_cancelled_or_closed_are_never_sent(
 
     joins = [r for r in httpx_mock.get_requests() if r.url.path.endswith("/queue/join")]
     assert [json.loads(r.content)["data"] for r in joins] == [["first"]]
+
+
+class ScriptedFeed(httpx.AsyncByteStream):
+    """A data stream that sends whatever messages the test puts in, until closed."""
+
+    def __init__(self) -> None:
+        self.send, self.receive = anyio.create_memory_object_stream[dict[str, object]](100)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with self.receive:
+            async for message in self.receive:
+                yield f"data: {json.dumps(message)}\n\n".encode()
+
+
+async def test_jobs_waiting_in_the_app_queue_are_bounded(httpx_mock: HTTPXMock) -> None:
+    # The app starts nothing until told, so every joined job waits in its
+    # queue; only max_queued_jobs of them may be sent.
+    add_config(httpx_mock)
+    feed = ScriptedFeed()
+    joined: list[str] = []
+
+    async def on_join(request: httpx.Request) -> httpx.Response:
+        event_id = "E-" + json.loads(request.content)["data"][0]
+        joined.append(event_id)
+        return httpx.Response(200, json={"event_id": event_id})
+
+    httpx_mock.add_callback(
+        on_join, method="POST", url=f"{APP}/gradio_api/queue/join", is_reusable=True
+    )
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
+        headers=EVENT_STREAM,
+        stream=feed,
+    )
+
+    async with Client(APP, session_hash="S1", max_queued_jobs=3) as client:
+        with anyio.fail_after(10):
+            jobs = [client.submit(1, str(n)) for n in range(6)]
+            await anyio.sleep(0.1)
+            assert joined == ["E-0", "E-1", "E-2"]
+
+            await feed.send.send({"msg": "process_starts", "event_id": "E-1"})
+            while len(joined) < 4:
+                await anyio.sleep(0.01)
+            await anyio.sleep(0.05)
+            assert joined == ["E-0", "E-1", "E-2", "E-3"]
+
+            for n in range(6):
+                if n > 3:
+                    while len(joined) <= n:
+                        await anyio.sleep(0.01)
+                completed = {
+                    "msg": "process_completed",
+                    "event_id": f"E-{n}",
+                    "output": {"data": [f"done {n}"]},
+                    "success": True,
+                }
+                await feed.send.send(completed)
+            results = [(await job).value for job in jobs]
+        feed.send.close()
+
+    assert results == [f"done {n}" for n in range(6)]
+    assert joined == [f"E-{n}" for n in range(6)]
