@@ -195,7 +195,9 @@ def test_third_party_url_kept() -> None:
 def test_proxy_root_moved_to_base() -> None:
     # Behind a proxy the server announces an internal root that the caller
     # cannot reach, so file URLs are moved onto the URL the caller used.
-    decoder = OutputDecoder("http://127.0.0.1:8080/apps/demo/", "gradio_api/", "http://127.0.0.9:7860")
+    decoder = OutputDecoder(
+        "http://127.0.0.1:8080/apps/demo/", "gradio_api/", "http://127.0.0.9:7860"
+    )
     value = file_value("/tmp/x.png", "http://127.0.0.9:7860/gradio_api/file=/tmp/x.png")
 
     decoded = decoder.decode(value)
