@@ -51,6 +51,7 @@ from ._types import (
     RawMessage,
     Result,
     Started,
+    UploadProgress,
 )
 from ._version import __version__
 
@@ -104,6 +105,7 @@ __all__ = [
     "StreamEnded",
     "Timeouts",
     "UnsupportedProtocol",
+    "UploadProgress",
     "UploadRejected",
     "UsageError",
     "ValidationFailed",

@@ -26,7 +26,18 @@ from ._endpoints import Endpoint
 from ._exceptions import AppError, GradioRawError, UsageError
 from ._files import handle_file
 from ._http import Timeouts
-from ._types import Completed, Event, FileData, Log, Output, Progress, Queued, Result, Started
+from ._types import (
+    Completed,
+    Event,
+    FileData,
+    Log,
+    Output,
+    Progress,
+    Queued,
+    Result,
+    Started,
+    UploadProgress,
+)
 from ._version import __version__
 
 __all__ = ["main"]
@@ -284,6 +295,10 @@ class _StatusPrinter:
         print(text, file=self.stream, flush=True)
 
     def _describe(self, event: Event) -> str | None:
+        if isinstance(event, UploadProgress):
+            if event.fraction is None:
+                return f"uploading {event.name}: {event.received / 2**20:.1f} MiB"
+            return f"uploading {event.name}: {event.fraction:.0%}"
         if isinstance(event, Queued):
             eta = f", about {event.eta:.0f} s" if event.eta is not None and event.eta >= 1 else ""
             place = "next" if event.rank == 0 else f"position {event.rank}"

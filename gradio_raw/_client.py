@@ -44,6 +44,7 @@ from ._session import Session
 from ._spaces import SpaceStatus, resolve_space, wait_until_running
 from ._transfer import download_file, upload_inputs
 from ._types import FileData, Result
+from ._upload_progress import ProgressCallback
 
 __all__ = ["DEFAULT_HUB_URL", "Client"]
 
@@ -468,13 +469,21 @@ class Client:
         """
         return await self.session.predict(endpoint, *args, **kwargs)
 
-    async def upload(self, *files: FileSource) -> list[FileData]:
+    async def upload(
+        self, *files: FileSource, on_progress: ProgressCallback | None = None
+    ) -> list[FileData]:
         """Upload files to the app and return them as `FileData` to pass to later calls.
 
         Arguments are what `handle_file` accepts. Raises `LocalFileError` for a
         missing file and `UploadRejected` when the app refuses one.
+
+        `on_progress` is called with an `UploadProgress` event as the server
+        receives each file, when the files add up to 1 MiB or more and the app
+        serves upload progress (Gradio 4.8 to 6.31 do, the releases checked).
+        An exception it raises stops the upload and propagates.
         """
-        wire = await upload_inputs(self, [handle_file(file) for file in files])
+        inputs = [handle_file(file) for file in files]
+        wire = await upload_inputs(self, inputs, on_progress)
         return [self._decoder.file(item) for item in wire]
 
     async def download(

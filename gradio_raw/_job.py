@@ -13,7 +13,7 @@ import anyio
 from ._endpoints import Endpoint
 from ._exceptions import GradioRawError, JobCancelled, JobTimeout, OutputLimitExceeded
 from ._machine import JobMachine
-from ._types import Event, Output, Result
+from ._types import Event, Output, Result, UploadProgress
 
 if TYPE_CHECKING:
     from ._session import Session
@@ -27,18 +27,29 @@ logger = logging.getLogger("gradio_raw")
 _UNREAD_EVENT_LIMIT = 256
 
 
+def _supersedes(event: Event, previous: Event) -> bool:
+    """Tell whether `event` makes `previous` useless to a caller who reads only the latest."""
+    if isinstance(event, Output):
+        return isinstance(previous, Output)
+    if isinstance(event, UploadProgress):
+        return isinstance(previous, UploadProgress) and previous.index == event.index
+    return False
+
+
 class Job:
     """A call submitted to the app's queue.
 
     - `await job` (or `await job.result()`) returns the `Result` or raises.
-    - `async for event in job` yields `Queued`, `Started`, `Progress`, `Log`,
-      `Output` and finally `Completed`; it raises the job's error (an
-      `AppError`, for example) where the job fails.
+    - `async for event in job` yields `UploadProgress` (while large input
+      files upload), `Queued`, `Started`, `Progress`, `Log`, `Output` and
+      finally `Completed`; it raises the job's error (an `AppError`, for
+      example) where the job fails.
     - `await job.cancel()` asks the server to stop the job.
 
     Until a caller starts iterating, the job keeps only its latest partial
-    output, so a long generator costs no memory for a caller that only wants
-    the result. Once iteration starts, every event is kept until it is read.
+    output and the latest upload progress of each file, so a long generator
+    or a large upload costs no memory for a caller that only wants the
+    result. Once iteration starts, every event is kept until it is read.
     """
 
     def __init__(
@@ -141,7 +152,7 @@ class Job:
         self._wakeup.set()
 
     def _buffer_unread(self, event: Event) -> None:
-        if isinstance(event, Output) and self._events and isinstance(self._events[-1], Output):
+        if self._events and _supersedes(event, self._events[-1]):
             self._events[-1] = event
             return
         self._events.append(event)

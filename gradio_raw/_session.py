@@ -185,7 +185,7 @@ class Session:
         endpoint = await client._resolve(job.target, len(job.args), keywords)
         job.endpoint = endpoint
         data = endpoint.bind(job.args, job.kwargs)
-        data = await upload_inputs(client, mark_file_strings(endpoint, data))
+        data = await upload_inputs(client, mark_file_strings(endpoint, data), job.push)
         if client.config.protocol == "ws":
             data = legacy_image_inputs(endpoint, data)
         job.machine = JobMachine(endpoint, client._decoder, diffs=client.config.diffs)

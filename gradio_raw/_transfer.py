@@ -19,6 +19,7 @@ from ._exceptions import DownloadFailed, LocalFileError, RequestTimeout, UploadR
 from ._files import FILE_MARKER, FileInput, claim_path, replace_files, safe_filename
 from ._http import USER_AGENT, describe_status, origin_of
 from ._types import FileData
+from ._upload_progress import ProgressCallback, UploadProgressStream, wants_progress
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -54,7 +55,8 @@ def _size_of(file_input: FileInput) -> int | None:
     return end - position
 
 
-def _check_local(file_input: FileInput, limit: int | None) -> None:
+def _check_local(file_input: FileInput, limit: int | None) -> int | None:
+    """Check that a local file can be uploaded and return its size, when known."""
     source = file_input.source
     if isinstance(source, Path) and not source.is_file():
         what = "a folder" if source.is_dir() else "missing"
@@ -65,13 +67,18 @@ def _check_local(file_input: FileInput, limit: int | None) -> None:
             f"Cannot upload {file_input.filename!r}: it is {size} bytes and the app "
             f"accepts at most {limit} bytes per file (max_file_size)."
         )
+    return size
 
 
-async def upload_inputs(client: Client, data: list[Any]) -> list[Any]:
+async def upload_inputs(
+    client: Client, data: list[Any], on_progress: ProgressCallback | None = None
+) -> list[Any]:
     """Upload every local file in `data` and return `data` with FileData dicts in their place.
 
     URLs become FileData dicts without an upload; the server fetches them.
-    All local files of one call go up in one multipart request.
+    All local files of one call go up in one multipart request. `on_progress`
+    receives `UploadProgress` events when the upload is large enough for the
+    server's progress stream to be worth opening.
     """
     uploads: list[FileInput] = []
 
@@ -88,7 +95,7 @@ async def upload_inputs(client: Client, data: list[Any]) -> list[Any]:
     if not uploads:
         return list(prepared)
 
-    paths = await _post_files(client, uploads)
+    paths = await _post_files(client, uploads, on_progress)
 
     def fill(value: Any) -> Any:
         if isinstance(value, _Pending):
@@ -128,45 +135,78 @@ def _inline_legacy_file(file_input: FileInput) -> dict[str, Any]:
     return {"name": name, "data": data_url, "is_file": False, "orig_name": name}
 
 
-async def _post_files(client: Client, uploads: list[FileInput]) -> list[str]:
+async def _post_files(
+    client: Client, uploads: list[FileInput], on_progress: ProgressCallback | None
+) -> list[str]:
     limit = client.config.max_file_size
-    for file_input in uploads:
-        _check_local(file_input, limit)
+    sizes = [_check_local(file_input, limit) for file_input in uploads]
+    progress: UploadProgressStream | None = None
+    if on_progress is not None and wants_progress(sizes):
+        names = [file_input.filename for file_input in uploads]
+        files = list(zip(names, sizes, strict=True))
+        progress = UploadProgressStream(client, files, on_progress)
 
     url = client._api_url("upload")
     with contextlib.ExitStack() as stack:
-        parts: list[tuple[str, tuple[str, IO[bytes] | bytes, str]]] = []
-        for file_input in uploads:
-            source = file_input.source
-            body: IO[bytes] | bytes
-            if isinstance(source, Path):
-                # httpx reads open files in chunks, so a large file is never
-                # held in memory whole.
-                body = stack.enter_context(source.open("rb"))
-            else:
-                body = source  # type: ignore[assignment]
-            parts.append(("files", (file_input.filename, body, "application/octet-stream")))
+        parts = _multipart_parts(uploads, stack)
+        if progress is None:
+            response = await _send_files(client, url, parts, None)
+        else:
+            upload_id = progress.upload_id
+            response = await progress.run_beside(lambda: _send_files(client, url, parts, upload_id))
 
-        try:
-            response = await client._http.post(
-                url,
-                files=parts,
-                headers=client.headers,
-                auth=client._auth or httpx.USE_CLIENT_DEFAULT,
-                timeout=client.timeouts.for_requests(),
-            )
-        except httpx.TimeoutException as exc:
-            raise RequestTimeout(
-                f"Timed out uploading {len(uploads)} file(s) to {url}; raise Timeouts.read "
-                "for large files or slow links.",
-                url=url,
-            ) from exc
-        except (httpx.HTTPError, OSError) as exc:
-            raise UploadRejected(
-                f"Could not upload {len(uploads)} file(s) to {url}: {type(exc).__name__}: {exc}",
-                url=url,
-            ) from exc
+    paths = _parse_paths(response, uploads, url)
+    logger.debug("Uploaded %d file(s) to %s", len(uploads), url)
+    if progress is not None:
+        progress.finish()
+    return paths
 
+
+_Parts = list[tuple[str, tuple[str, IO[bytes] | bytes, str]]]
+
+
+def _multipart_parts(uploads: list[FileInput], stack: contextlib.ExitStack) -> _Parts:
+    parts: _Parts = []
+    for file_input in uploads:
+        source = file_input.source
+        body: IO[bytes] | bytes
+        if isinstance(source, Path):
+            # httpx reads open files in chunks, so a large file is never
+            # held in memory whole.
+            body = stack.enter_context(source.open("rb"))
+        else:
+            body = source  # type: ignore[assignment]
+        parts.append(("files", (file_input.filename, body, "application/octet-stream")))
+    return parts
+
+
+async def _send_files(
+    client: Client, url: str, parts: _Parts, upload_id: str | None
+) -> httpx.Response:
+    """POST the files; `upload_id` names the upload for the server's progress stream."""
+    try:
+        return await client._http.post(
+            url,
+            params={"upload_id": upload_id} if upload_id else None,
+            files=parts,
+            headers=client.headers,
+            auth=client._auth or httpx.USE_CLIENT_DEFAULT,
+            timeout=client.timeouts.for_requests(),
+        )
+    except httpx.TimeoutException as exc:
+        raise RequestTimeout(
+            f"Timed out uploading {len(parts)} file(s) to {url}; raise Timeouts.read "
+            "for large files or slow links.",
+            url=url,
+        ) from exc
+    except (httpx.HTTPError, OSError) as exc:
+        raise UploadRejected(
+            f"Could not upload {len(parts)} file(s) to {url}: {type(exc).__name__}: {exc}",
+            url=url,
+        ) from exc
+
+
+def _parse_paths(response: httpx.Response, uploads: list[FileInput], url: str) -> list[str]:
     text = response.text
     if response.status_code != 200:
         names = ", ".join(repr(f.filename) for f in uploads)
@@ -188,7 +228,6 @@ async def _post_files(client: Client, uploads: list[FileInput]) -> list[str]:
             url=url,
             raw=text,
         )
-    logger.debug("Uploaded %d file(s) to %s", len(uploads), url)
     return [str(path) for path in paths]
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "RawMessage",
     "Result",
     "Started",
+    "UploadProgress",
 ]
 
 
@@ -180,6 +181,32 @@ class _Event(BaseModel):
     event_id: str | None = None
 
 
+class UploadProgress(_Event):
+    """Bytes of one input file the server has received so far, while the file uploads.
+
+    `index` is the file's position among the files uploaded together (names can
+    repeat). `size` is the file's length when the client can tell it (a path,
+    bytes, a seekable file), else None. When the app serves upload progress and
+    the upload succeeds, every file of known size gets a last event with
+    `received == size`.
+    """
+
+    kind: Literal["upload_progress"] = "upload_progress"
+    name: str
+    index: int = 0
+    received: int = 0
+    size: int | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        """Completion between 0 and 1, when the file's size is known."""
+        if self.size is None:
+            return None
+        if self.size == 0:
+            return 1.0
+        return self.received / self.size
+
+
 class Queued(_Event):
     """The job waits in the app's queue; rank 0 is next."""
 
@@ -257,4 +284,4 @@ class RawMessage(_Event):
     payload: dict[str, Any]
 
 
-Event = Queued | Started | Progress | Log | Output | Completed | RawMessage
+Event = UploadProgress | Queued | Started | Progress | Log | Output | Completed | RawMessage

@@ -30,6 +30,7 @@ from ._endpoints import Endpoint
 from ._files import FileSource
 from ._job import Job as AsyncJob
 from ._types import Event, FileData, Result
+from ._upload_progress import ProgressCallback
 
 __all__ = ["Client", "Job"]
 
@@ -137,8 +138,11 @@ class Client:
     def endpoints(self) -> list[Endpoint]:
         return self._portal.call(self._client.endpoints)
 
-    def upload(self, *files: FileSource) -> list[FileData]:
-        return self._portal.call(lambda: self._client.upload(*files))
+    def upload(
+        self, *files: FileSource, on_progress: ProgressCallback | None = None
+    ) -> list[FileData]:
+        # on_progress runs in the event loop thread, so it must not block.
+        return self._portal.call(lambda: self._client.upload(*files, on_progress=on_progress))
 
     def download(
         self, file: FileData | str, directory: str | PathLike[str] = ".", *, name: str | None = None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from gradio_raw._cli import main, parse_values
+from gradio_raw import UploadProgress
+from gradio_raw._cli import _StatusPrinter, main, parse_values
 
 from .replay import Replay, find, load
 
@@ -54,6 +56,20 @@ def test_plain_output_prints_values(
     assert captured.out.strip().startswith("did ")
     assert "progress:" in captured.err
     assert "[warning] done warn" in captured.err
+
+
+def test_upload_progress_lines() -> None:
+    stream = io.StringIO()
+    printer = _StatusPrinter(stream)
+
+    printer.show(UploadProgress(name="big.bin", received=1024, size=2048))
+    printer.show(UploadProgress(name="big.bin", received=1025, size=2048))
+    printer.show(UploadProgress(name="pipe", received=3 * 2**20))
+
+    assert stream.getvalue().splitlines() == [
+        "uploading big.bin: 50%",
+        "uploading pipe: 3.0 MiB",
+    ]
 
 
 def test_app_error_exit_code(httpx_mock: HTTPXMock, capsys: pytest.CaptureFixture[str]) -> None:

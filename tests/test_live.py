@@ -25,12 +25,14 @@ from gradio_raw import (
     AppError,
     AuthenticationError,
     Client,
+    Completed,
     EndpointNotFound,
     FileData,
     JobCancelled,
     Output,
     Progress,
     Started,
+    UploadProgress,
     handle_file,
 )
 
@@ -350,6 +352,56 @@ async def test_large_output_download(files_app: RunningApp, tmp_path: Path) -> N
 
     assert saved.stat().st_size == 3 * 1024 * 1024
     assert [p.name for p in tmp_path.iterdir()] == [saved.name]
+
+
+async def test_upload_progress_reaches_file_size(files_app: RunningApp, tmp_path: Path) -> None:
+    size = 8 * 1024 * 1024
+    source = tmp_path / "big.bin"
+    source.write_bytes(os.urandom(size))
+    small = tmp_path / "small.bin"
+    small.write_bytes(b"x" * 1000)
+    answers: list[tuple[str, int, str]] = []
+
+    async def record(response: httpx.Response) -> None:
+        content_type = response.headers.get("content-type", "")
+        answers.append((response.url.path, response.status_code, content_type))
+
+    uploaded: list[UploadProgress] = []
+    small_events: list[UploadProgress] = []
+    async with httpx.AsyncClient(event_hooks={"response": [record]}) as http:
+        async with Client(files_app.url, http_client=http) as client:
+            await client.upload(small, on_progress=small_events.append)
+            small_answers = list(answers)
+            await client.upload(source, on_progress=uploaded.append)
+            job_events = [event async for event in client.submit("/file_len", source)]
+
+    assert small_events == []
+    assert [path for path, _, _ in small_answers] == ["/config", "/gradio_api/upload"]
+    # One progress stream for client.upload and one for the job's upload.
+    progress_answers = [
+        (status, content_type)
+        for path, status, content_type in answers
+        if path == "/gradio_api/upload_progress"
+    ]
+    assert len(progress_answers) == 2
+    assert all(status == 200 for status, _ in progress_answers)
+    assert all("text/event-stream" in content_type for _, content_type in progress_answers)
+    # Gradio 6.31 reports the bytes since its previous update and sends
+    # `done` in place of the last ones, so its own reports fall short of the
+    # size. The client completes the count once the upload succeeds.
+    received = [event.received for event in uploaded]
+    assert received == sorted(received)
+    assert received[-1] == size
+    assert {(event.name, event.size) for event in uploaded} == {("big.bin", size)}
+    kinds = [event.kind for event in job_events]
+    first_other = next(i for i, kind in enumerate(kinds) if kind != "upload_progress")
+    assert first_other > 0
+    assert "upload_progress" not in kinds[first_other:]
+    last_upload = job_events[first_other - 1]
+    assert isinstance(last_upload, UploadProgress)
+    assert last_upload.received == size
+    assert isinstance(job_events[-1], Completed)
+    assert job_events[-1].result == [size]
 
 
 def test_cli_upload_and_download(files_app: RunningApp, tmp_path: Path) -> None:

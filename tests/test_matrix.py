@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gradio_raw import AppError, Client, FileData, Output, handle_file
+from gradio_raw import AppError, Client, Completed, FileData, Output, UploadProgress, handle_file
 
 from .support.servers import RunningApp, find_server_python, running_app
 
@@ -79,6 +79,21 @@ async def test_file_input(matrix_app: RunningApp) -> None:
         result = await client.predict("/file_len", handle_file(b"x" * 321, name="data.txt"))
 
     assert result == [321]
+
+
+async def test_upload_progress(matrix_app: RunningApp) -> None:
+    size = 4 * 1024 * 1024
+    async with Client(matrix_app.url) as client:
+        if client.config.protocol == "ws":
+            pytest.skip("Gradio 3 takes files inline in the call, so nothing is uploaded")
+        job = client.submit("/file_len", handle_file(b"x" * size, name="big.bin"))
+        events = [event async for event in job]
+
+    uploads = [event for event in events if isinstance(event, UploadProgress)]
+    assert uploads
+    assert uploads[-1].received == size
+    assert isinstance(events[-1], Completed)
+    assert events[-1].result == [size]
 
 
 async def test_state(matrix_app: RunningApp) -> None:
