@@ -584,15 +584,20 @@ class Client:
         # has the next job at hand.
         try:
             while self._submissions:
+                room = self._queue_room
+                if room is not None:
+                    # Taken before the next job is chosen, so that jobs are
+                    # sent in the order they were submitted.
+                    await room.acquire()
+                    if not self._submissions:
+                        room.release()
+                        break
                 session, job = self._submissions.popleft()
+                if room is not None:
+                    job.on_left_queue = room.release
                 if job.done:  # cancelled while it waited
+                    job._left_queue()
                     continue
-                if self._queue_room is not None:
-                    await self._queue_room.acquire()
-                    job.on_left_queue = self._queue_room.release
-                    if job.done:
-                        job._left_queue()
-                        continue
                 await session._run_job(job)
         finally:
             self._submitters -= 1
