@@ -30,6 +30,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("url", help="the app's URL, with a trailing slash")
     parser.add_argument("scenario", choices=["connect", "sequential", "concurrent", "generator"])
     parser.add_argument("--count", type=int, default=50, help="calls, connects or updates")
+    parser.add_argument(
+        "--unpaced",
+        action="store_true",
+        help="gradio-raw only: send every call at once (max_queued_jobs=None)",
+    )
     return parser.parse_args(argv)
 
 

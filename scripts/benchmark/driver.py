@@ -41,6 +41,7 @@ DEFAULT_OUTPUT = REPO / "bench-results.json"
 
 FLOOR = "floor"
 RAW = "gradio-raw"
+RAW_UNPACED = "gradio-raw unpaced"
 OFFICIAL = "gradio_client"
 JS = "@gradio/client"
 DEPENDENCIES = ("httpx", "httpx_sse", "anyio", "pydantic")
@@ -101,9 +102,9 @@ class Worker:
     command: Callable[[str, str, int], list[str]]
 
 
-def python_worker(python: Path, script: str) -> Callable[[str, str, int], list[str]]:
+def python_worker(python: Path, script: str, *options: str) -> Callable[[str, str, int], list[str]]:
     def command(url: str, scenario: str, count: int) -> list[str]:
-        return [str(python), str(HERE / script), url, scenario, "--count", str(count)]
+        return [str(python), str(HERE / script), url, scenario, "--count", str(count), *options]
 
     return command
 
@@ -532,8 +533,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--clients",
         nargs="+",
-        choices=[FLOOR, RAW, OFFICIAL, JS],
-        help="measure only these clients (the floor is always kept, for the ratios)",
+        choices=[FLOOR, RAW, RAW_UNPACED, OFFICIAL, JS],
+        help=(
+            "measure only these clients (the floor is always kept, for the ratios); "
+            f"'{RAW_UNPACED}' is gradio-raw with max_queued_jobs=None, for the "
+            "concurrent figure only"
+        ),
+    )
+    parser.add_argument(
+        "--app",
+        choices=["echo", "limited"],
+        default="echo",
+        help="'limited' runs two calls at a time, 10 ms each, like a typical Space "
+        "(scripts/apps/bench_limited.py; /echo only, so use --only concurrent)",
     )
     parser.add_argument(
         "--concurrency",
@@ -575,6 +587,7 @@ def main() -> int:
     workers = [
         Worker(FLOOR, python_worker(RAW_PYTHON, "floor_client.py")),
         Worker(RAW, python_worker(RAW_PYTHON, "raw_client.py")),
+        Worker(RAW_UNPACED, python_worker(RAW_PYTHON, "raw_client.py", "--unpaced")),
         Worker(OFFICIAL, python_worker(GRADIO_PYTHON, "official_client.py")),
     ]
     if not node_missing:
@@ -593,7 +606,8 @@ def main() -> int:
 
     server: dict[str, Any] = {}
 
-    app_path = str(REPO / "scripts" / "apps" / "bench.py")
+    app_file = "bench_limited.py" if args.app == "limited" else "bench.py"
+    app_path = str(REPO / "scripts" / "apps" / app_file)
 
     @contextmanager
     def fresh_server() -> Iterator[str]:

@@ -67,10 +67,11 @@ async def sequential(url: str, count: int) -> dict[str, Any]:
     return {**report, **per_call_summary(durations), **outcome.as_dict()}
 
 
-async def concurrent(url: str, count: int) -> dict[str, Any]:
+async def concurrent(url: str, count: int, unpaced: bool = False) -> dict[str, Any]:
     report: dict[str, Any] = {}
     outcome = Outcome()
-    async with Client(url) as client:
+    options: dict[str, Any] = {"max_queued_jobs": None} if unpaced else {}
+    async with Client(url, **options) as client:
         await echo_once(client, -1, Outcome())
         with measured(report):
             async with anyio.create_task_group() as group:
@@ -117,8 +118,12 @@ SCENARIOS = {
 
 def main() -> None:
     args = parse_args()
-    report = anyio.run(SCENARIOS[args.scenario], args.url, args.count)
-    emit({"client": "gradio-raw", "version": __version__, **report})
+    if args.scenario == "concurrent":
+        report = anyio.run(concurrent, args.url, args.count, args.unpaced)
+    else:
+        report = anyio.run(SCENARIOS[args.scenario], args.url, args.count)
+    name = "gradio-raw unpaced" if args.unpaced else "gradio-raw"
+    emit({"client": name, "version": __version__, **report})
 
 
 if __name__ == "__main__":
