@@ -17,13 +17,14 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import anyio
 
 from ._client import DEFAULT_HUB_URL, Client
 from ._endpoints import Endpoint
-from ._exceptions import AppError, GradioRawError, UsageError
+from ._exceptions import AppError, GradioRawError, LocalFileError, UsageError
 from ._files import handle_file
 from ._http import Timeouts
 from ._types import (
@@ -152,7 +153,10 @@ def parse_values(items: Sequence[str]) -> tuple[list[Any], dict[str, Any]]:
     for item in items:
         match = _KEYWORD.match(item)
         if match:
-            kwargs[match.group(1)] = parse_value(match.group(2))
+            name = match.group(1)
+            if name in kwargs:
+                raise UsageError(f"Parameter {name!r} is given twice; give each parameter once.")
+            kwargs[name] = parse_value(match.group(2))
         elif kwargs:
             raise UsageError(
                 f"Positional value {item!r} follows a NAME=VALUE argument; "
@@ -368,6 +372,10 @@ async def _run_api(options: argparse.Namespace, out: TextIO) -> int:
 
 async def _run_call(options: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args, kwargs = parse_values(options.values)
+    if options.download and Path(options.download).exists() and not Path(options.download).is_dir():
+        raise LocalFileError(
+            f"Cannot download into {options.download!r}: expected a folder, found a file."
+        )
     target: str | int = int(options.endpoint) if options.endpoint.isdigit() else options.endpoint
     status = _StatusPrinter(err)
     async with _client_for(options) as client:

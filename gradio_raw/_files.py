@@ -176,7 +176,7 @@ def mark_file_strings(endpoint: Endpoint, data: list[Any]) -> list[Any]:
         elif isinstance(value, list):
             marked[position] = [handle_file(v) if isinstance(v, str) else v for v in value]
         if endpoint.input_components[position] == "gallery" and isinstance(value, list):
-            marked[position] = [_gallery_item(item) for item in marked[position]]
+            marked[position] = [_gallery_item(item) for item in value]
     return marked
 
 
@@ -195,9 +195,13 @@ def _gallery_item(item: Any) -> Any:
     # (file, caption) pairs are wrapped so callers can pass a list of paths.
     if isinstance(item, dict):
         return item
-    if isinstance(item, tuple) and len(item) == 2:
-        return {"image": item[0], "caption": item[1]}
-    return {"image": item, "caption": None}
+    if isinstance(item, (tuple, list)) and len(item) == 2:
+        image, caption = item
+    else:
+        image, caption = item, None
+    if isinstance(image, str):
+        image = handle_file(image)
+    return {"image": image, "caption": caption}
 
 
 def safe_filename(name: str | None, fallback: str = "file") -> str:
@@ -247,7 +251,7 @@ def claim_path(directory: Path, name: str) -> Path:
             candidate = f"{stem} ({attempt})" + (f".{suffix}" if suffix else "")
         path = directory / candidate
         try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         except FileExistsError:
             continue
         os.close(descriptor)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import io
 import json
 import logging
 import mimetypes
 import os
-import tempfile
+import secrets
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import anyio
 import httpx
@@ -52,15 +53,28 @@ def _size_of(file_input: FileInput) -> int | None:
         source.seek(position)
     except (OSError, ValueError, AttributeError):
         return None
-    return end - position
+    # httpx sends a file object from its start, wherever it was left.
+    return end
 
 
 def _check_local(file_input: FileInput, limit: int | None) -> int | None:
     """Check that a local file can be uploaded and return its size, when known."""
     source = file_input.source
     if isinstance(source, Path) and not source.is_file():
-        what = "a folder" if source.is_dir() else "missing"
+        if source.is_dir():
+            what = "a folder"
+        elif source.exists():
+            what = "not a regular file (pass a device or pipe as an open file)"
+        else:
+            what = "missing"
         raise LocalFileError(f"Cannot upload {str(source)!r}: the path is {what}.")
+    if isinstance(source, io.TextIOBase):
+        raise LocalFileError(
+            f"Cannot upload {file_input.filename!r}: expected a file opened in binary "
+            "mode ('rb'), received one opened in text mode."
+        )
+    if getattr(source, "closed", False):
+        raise LocalFileError(f"Cannot upload {file_input.filename!r}: the file object is closed.")
     size = _size_of(file_input)
     if limit is not None and size is not None and size > limit:
         raise UploadRejected(
@@ -162,6 +176,21 @@ async def _post_files(
     return paths
 
 
+class _Unsized:
+    """A file object of unknown length, such as a pipe, with only `read`.
+
+    httpx asks the file's descriptor for its size, and a pipe answers 0, so
+    httpx would declare an empty body and fail once more bytes come. Without
+    `fileno`, `seek` and `tell`, httpx sends the file in chunked encoding.
+    """
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self._source = source
+
+    def read(self, size: int = -1) -> bytes:
+        return self._source.read(size)
+
+
 _Parts = list[tuple[str, tuple[str, IO[bytes] | bytes, str]]]
 
 
@@ -174,8 +203,11 @@ def _multipart_parts(uploads: list[FileInput], stack: contextlib.ExitStack) -> _
             # httpx reads open files in chunks, so a large file is never
             # held in memory whole.
             body = stack.enter_context(source.open("rb"))
-        else:
+        elif isinstance(source, bytes) or _size_of(file_input) is not None:
             body = source  # type: ignore[assignment]
+        else:
+            # httpx calls nothing but `read` on it.
+            body = cast(IO[bytes], _Unsized(source))  # type: ignore[arg-type]
         parts.append(("files", (file_input.filename, body, "application/octet-stream")))
     return parts
 
@@ -243,11 +275,13 @@ async def download_file(
         raise DownloadFailed(f"The file {file.path!r} has no URL to download from.")
 
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     final_name = safe_filename(name or file.name)
 
-    descriptor, temporary_name = tempfile.mkstemp(dir=folder, prefix=".gradio-raw-", suffix=".part")
-    temporary = Path(temporary_name)
+    # Not tempfile.mkstemp, which creates the file readable by its owner
+    # only: a download gets the usual permissions, as the umask sets them.
+    temporary = folder / f".gradio-raw-{secrets.token_hex(8)}.part"
+    descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as output:
             if inline is not None:
@@ -263,6 +297,16 @@ async def download_file(
         raise
     logger.debug("Saved %s to %s", url or "an inline file", target)
     return target
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        found = "a file" if folder.exists() else exc.strerror or type(exc).__name__
+        raise LocalFileError(
+            f"Cannot download into {str(folder)!r}: expected a folder, found {found}."
+        ) from None
 
 
 async def _stream_into(client: Client, url: str, output: IO[bytes]) -> None:

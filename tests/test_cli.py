@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -143,3 +144,25 @@ def test_api_json_lists_endpoints(
     assert endpoint["fn_index"] == 0
     assert [p["name"] for p in endpoint["parameters"]][:2] == ["prompt", "seed"]
     assert endpoint["parameters"][1]["has_default"] is True
+
+
+def test_parameter_given_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["call", "http://127.0.0.1:9/", "/echo", "text=a", "text=b"])
+
+    assert code == 2
+    assert "'text' is given twice" in capsys.readouterr().err
+
+
+def test_download_into_a_file_fails_before_calling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "out.txt"
+    blocker.write_text("")
+
+    # Nothing listens on port 9: the check must come before any request.
+    code = main(["call", "http://127.0.0.1:9/", "/echo", "x", "--download", str(blocker)])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "expected a folder, found a file" in err
+    assert err.count("\n") == 1

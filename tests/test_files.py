@@ -166,8 +166,13 @@ def test_gallery_items_wrapped() -> None:
     config = config_with([("gallery", {"type": "array", "items": FILE_SCHEMA})])
     endpoint = EndpointMap(config, url="http://127.0.0.1:7860/").get("/f")
 
-    (marked,) = mark_file_strings(endpoint, [["/tmp/a.png", ("/tmp/b.png", "cap")]])
+    pairs = [["/tmp/a.png", ("/tmp/b.png", "cap"), ["/tmp/c.png", "from JSON"]]]
+    (marked,) = mark_file_strings(endpoint, pairs)
 
     assert marked[0]["caption"] is None
-    assert isinstance(marked[0]["image"], FileInput)
-    assert marked[1]["caption"] == "cap"
+    assert [item["caption"] for item in marked] == [None, "cap", "from JSON"]
+    assert [item["image"].source for item in marked] == [
+        Path("/tmp/a.png"),
+        Path("/tmp/b.png"),
+        Path("/tmp/c.png"),
+    ]

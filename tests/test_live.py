@@ -336,13 +336,20 @@ async def test_file_inputs_of_each_kind(files_app: RunningApp, tmp_path: Path) -
 async def test_gallery_of_images(files_app: RunningApp, tmp_path: Path) -> None:
     first = tmp_path / "a.png"
     first.write_bytes(tiny_png(10, 20))
+    third = tmp_path / "c.png"
+    third.write_bytes(tiny_png(5, 6))
 
     async with Client(files_app.url) as client:
         result = await client.predict(
-            "/gallery_info", [str(first), (handle_file(tiny_png(30, 40), name="b.png"), "cap")]
+            "/gallery_info",
+            [
+                str(first),
+                (handle_file(tiny_png(30, 40), name="b.png"), "cap"),
+                (str(third), "a path string with a caption"),
+            ],
         )
 
-    assert result == ["10x20\n30x40"]
+    assert result == ["10x20\n30x40\n5x6"]
 
 
 async def test_large_output_download(files_app: RunningApp, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -185,3 +186,66 @@ async def test_result_file_downloads_itself(httpx_mock: HTTPXMock, tmp_path: Pat
 
     assert saved.name == "image.webp"
     assert saved.read_bytes() == body_bytes(recorded_file)
+
+
+async def test_pipe_uploads_chunked(httpx_mock: HTTPXMock) -> None:
+    # A pipe reports size 0, so a declared length would be wrong; the body goes
+    # out in chunked encoding instead.
+    add_config(httpx_mock)
+    httpx_mock.add_response(method="POST", url=f"{APP}/gradio_api/upload", json=["/x/pipe"])
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"p" * 50_000)
+    os.close(write_end)
+
+    async with Client(APP) as client:
+        with os.fdopen(read_end, "rb") as pipe:
+            uploaded = await client.upload(pipe)
+
+    request = httpx_mock.get_requests()[-1]
+    assert request.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in request.headers
+    assert request.read().count(b"p" * 1000) == 50
+    assert uploaded[0].path == "/x/pipe"
+
+
+async def test_unusable_file_objects_are_refused_before_sending(
+    httpx_mock: HTTPXMock, tmp_path: Path
+) -> None:
+    add_config(httpx_mock)
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+
+    async with Client(APP) as client:
+        with path.open("r") as text_file:
+            with pytest.raises(LocalFileError, match=r"binary mode \('rb'\)"):
+                await client.upload(text_file)
+        closed = path.open("rb")
+        closed.close()
+        with pytest.raises(LocalFileError, match="closed"):
+            await client.upload(closed)
+
+    assert len(httpx_mock.get_requests()) == 1  # the config only
+
+
+async def test_download_into_a_file_is_a_typed_error(httpx_mock: HTTPXMock, tmp_path: Path) -> None:
+    add_config(httpx_mock)
+    blocker = tmp_path / "taken"
+    blocker.write_text("")
+
+    async with Client(APP) as client:
+        with pytest.raises(LocalFileError, match="expected a folder, found a file"):
+            await client.download("/tmp/gradio/x/out.txt", blocker)
+
+
+async def test_download_gets_the_usual_permissions(httpx_mock: HTTPXMock, tmp_path: Path) -> None:
+    add_config(httpx_mock)
+    url = f"{APP}/gradio_api/file=/tmp/gradio/x/out.txt"
+    httpx_mock.add_response(method="GET", url=url, content=b"data")
+    previous = os.umask(0o022)
+    try:
+        async with Client(APP) as client:
+            saved = await client.download("/tmp/gradio/x/out.txt", tmp_path)
+    finally:
+        os.umask(previous)
+
+    assert saved.stat().st_mode & 0o777 == 0o644
