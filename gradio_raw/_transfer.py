@@ -62,12 +62,12 @@ def _check_local(file_input: FileInput, limit: int | None) -> int | None:
     source = file_input.source
     if isinstance(source, Path) and not source.is_file():
         if source.is_dir():
-            what = "a folder"
+            problem = "a folder"
         elif source.exists():
-            what = "not a regular file (pass a device or pipe as an open file)"
+            problem = "not a regular file (pass a device or pipe as an open file)"
         else:
-            what = "missing"
-        raise LocalFileError(f"Cannot upload {str(source)!r}: the path is {what}.")
+            problem = "missing"
+        raise LocalFileError(f"Cannot upload {str(source)!r}: the path is {problem}.")
     if isinstance(source, io.TextIOBase):
         raise LocalFileError(
             f"Cannot upload {file_input.filename!r}: expected a file opened in binary "
@@ -179,8 +179,8 @@ async def _post_files(
 class _Unsized:
     """A file object of unknown length, such as a pipe, with only `read`.
 
-    httpx asks the file's descriptor for its size, and a pipe answers 0, so
-    httpx would declare an empty body and fail once more bytes come. Without
+    httpx reads the size from the file's descriptor, where a pipe reports 0,
+    so httpx would declare an empty body and fail once more bytes arrive. Without
     `fileno`, `seek` and `tell`, httpx sends the file in chunked encoding.
     """
 
