@@ -196,8 +196,8 @@ class Session:
         elif client._closing:
             raise JobCancelled("The client was closed.")
         else:
-            # Such a job holds its connection while the app works, so it runs
-            # in a task of its own instead of holding a submission slot.
+            # Such a job keeps its connection open while the app works, so it
+            # runs in a task of its own instead of taking a submission slot.
             if route == "direct":
                 job._left_queue()  # there is no queue to wait in
             client._start_soon(self._guarded, job, self._run_elsewhere, job, route, endpoint, data)

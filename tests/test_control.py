@@ -405,8 +405,8 @@ class ScriptedFeed(httpx.AsyncByteStream):
 
 
 async def test_jobs_waiting_in_the_app_queue_are_bounded(httpx_mock: HTTPXMock) -> None:
-    # The app starts nothing until told, so every joined job waits in its
-    # queue; only max_queued_jobs of them may be sent.
+    # The app starts no job until the test sends process_starts, so every
+    # joined job waits in its queue and only max_queued_jobs of them are sent.
     add_config(httpx_mock)
     feed = ScriptedFeed()
     joined: list[str] = []

@@ -188,8 +188,8 @@ def run_ok(record: dict[str, Any], expected: int) -> bool:
 def compile_bytecode() -> None:
     """Write the bytecode of both environments and of gradio_raw before timing imports.
 
-    Installers compile it at install time, but uv does not by default and
-    PYTHONDONTWRITEBYTECODE stops Python from caching it later; without it
+    pip compiles it at install time, but uv does not by default, and
+    PYTHONDONTWRITEBYTECODE stops Python from caching it later. Without it,
     every import would be timed as a compilation from source.
     """
     for python in (RAW_PYTHON, GRADIO_PYTHON):
@@ -575,11 +575,11 @@ def main() -> int:
         args.only or ["import", "connect", "sequential", "concurrent", "generator", "parser"]
     )
 
-    wanted = {FLOOR, *(args.clients or [FLOOR, RAW, OFFICIAL, JS])}
+    selected = {FLOOR, *(args.clients or [FLOOR, RAW, OFFICIAL, JS])}
     skip_node = None
     if args.no_node:
         skip_node = "--no-node was given"
-    elif JS not in wanted:
+    elif JS not in selected:
         skip_node = "not among --clients"
     node_missing = prepare_node(skip_node)
     if node_missing:
@@ -592,7 +592,7 @@ def main() -> int:
     ]
     if not node_missing:
         workers.append(Worker(JS, node_worker))
-    workers = [worker for worker in workers if worker.name in wanted]
+    workers = [worker for worker in workers if worker.name in selected]
     clients = [worker.name for worker in workers]
 
     results = Results(settings=vars(settings) | {"quick": args.quick})
