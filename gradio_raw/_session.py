@@ -42,7 +42,7 @@ from ._exceptions import (
 )
 from ._files import legacy_image_inputs, mark_file_strings
 from ._flows import run_call, run_direct, run_sse, run_ws
-from ._http import backoff_delay, describe_status, limit_stream, request_json
+from ._http import backoff_delay, describe_status, limit_stream, request_json, watch_idle
 from ._job import Job
 from ._machine import JobMachine, parse_message
 from ._transfer import upload_inputs
@@ -462,14 +462,18 @@ class Session:
                 # deadline covers one that does not.
                 with anyio.CancelScope() as scope:
                     limited = limit_stream(response, client.max_message_size, scope)
-                    async with aclosing(EventSource(response).aiter_sse()) as messages:
-                        async for sse in messages:
-                            if sse.data:
-                                delivered += self._dispatch(sse.data)
-                            if self._stream_closed and scope.deadline == math.inf:
-                                scope.deadline = anyio.current_time() + _CLOSE_GRACE
+                    silence = watch_idle(response, limited, client.timeouts.stream_idle)
+                    with silence:
+                        async with aclosing(EventSource(response).aiter_sse()) as messages:
+                            async for sse in messages:
+                                if sse.data:
+                                    delivered += self._dispatch(sse.data)
+                                if self._stream_closed and scope.deadline == math.inf:
+                                    scope.deadline = anyio.current_time() + _CLOSE_GRACE
                 if limited is not None and limited.error is not None:
                     raise limited.error
+                if silence.cancelled_caught:
+                    raise httpx.ReadTimeout("silent stream", request=response.request)
         except MessageTooLarge as exc:
             # The stream cannot be resynchronised after an oversized message.
             too_large = exc
