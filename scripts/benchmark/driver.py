@@ -711,7 +711,19 @@ def main() -> int:
     print("versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()))
     print(format_table(summary, clients))
     print(f"\nresults written to {args.output}  ({document['duration_s']} s)")
-    return 0
+
+    # The peers may fail on their own; a failed run of gradio-raw or of the
+    # floor means the benchmark itself is broken, which CI's smoke run catches.
+    broken = [
+        run
+        for run in results.runs
+        if run["client"] in (FLOOR, RAW)
+        and ("failed" in run or run.get("errors") or run.get("wrong"))
+    ]
+    for run in broken:
+        detail = run.get("failed") or run.get("error_samples")
+        print(f"failed: {run['client']} {run['figure']} {run['size'] or ''}: {detail}")
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":
