@@ -7,7 +7,7 @@ config comes from a recording of a real Gradio 6.31 app.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import anyio
 import httpx
@@ -304,6 +304,23 @@ async def test_reset_session_changes_hash(httpx_mock: HTTPXMock) -> None:
     assert fresh.session_hash != "S1"
 
 
+def serve_joins(
+    httpx_mock: HTTPXMock,
+    on_join: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    feed: httpx.AsyncByteStream,
+) -> None:
+    """Answer every join with `on_join` and session S1's data stream with `feed`."""
+    httpx_mock.add_callback(
+        on_join, method="POST", url=f"{APP}/gradio_api/queue/join", is_reusable=True
+    )
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
+        headers=EVENT_STREAM,
+        stream=feed,
+    )
+
+
 class CompletionFeed(httpx.AsyncByteStream):
     """A data stream that completes each joined event, one message per join."""
 
@@ -340,15 +357,7 @@ async def test_joins_in_flight_never_exceed_the_limit(httpx_mock: HTTPXMock) -> 
         await feed.send.send(event_id)
         return httpx.Response(200, json={"event_id": event_id})
 
-    httpx_mock.add_callback(
-        on_join, method="POST", url=f"{APP}/gradio_api/queue/join", is_reusable=True
-    )
-    httpx_mock.add_response(
-        method="GET",
-        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
-        headers=EVENT_STREAM,
-        stream=feed,
-    )
+    serve_joins(httpx_mock, on_join, feed)
 
     async with Client(APP, session_hash="S1", max_concurrent_joins=3) as client:
         with anyio.fail_after(10):
@@ -416,15 +425,7 @@ async def test_jobs_waiting_in_the_app_queue_are_bounded(httpx_mock: HTTPXMock) 
         joined.append(event_id)
         return httpx.Response(200, json={"event_id": event_id})
 
-    httpx_mock.add_callback(
-        on_join, method="POST", url=f"{APP}/gradio_api/queue/join", is_reusable=True
-    )
-    httpx_mock.add_response(
-        method="GET",
-        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
-        headers=EVENT_STREAM,
-        stream=feed,
-    )
+    serve_joins(httpx_mock, on_join, feed)
 
     async with Client(APP, session_hash="S1", max_queued_jobs=3) as client:
         with anyio.fail_after(10):

@@ -212,12 +212,8 @@ async def test_upload_reports_cumulative_bytes(httpx_mock: HTTPXMock) -> None:
     assert progress.headers["X-Quota"] == "q1"
 
 
-@pytest.mark.anyio
-async def test_job_events_start_with_upload(httpx_mock: HTTPXMock) -> None:
-    add_config(httpx_mock)
-    ended = anyio.Event()
-    add_progress(httpx_mock, sse(update("a.bin", MIB), update("b.bin", 1000), DONE), ended)
-    add_upload_after(httpx_mock, ended, ["/tmp/gradio/1/a.bin", "/tmp/gradio/2/b.bin"])
+def add_job_e1(httpx_mock: HTTPXMock, *before: dict[str, object]) -> None:
+    """Answer the join with event E1, and session S1's stream with `before`, then "OK"."""
     httpx_mock.add_response(
         method="POST", url=f"{APP}/gradio_api/queue/join", json={"event_id": "E1"}
     )
@@ -227,13 +223,22 @@ async def test_job_events_start_with_upload(httpx_mock: HTTPXMock) -> None:
         "output": {"data": ["OK"], "is_generating": False},
         "success": True,
     }
-    queued = {"msg": "estimation", "event_id": "E1", "rank": 0, "queue_size": 1}
     httpx_mock.add_response(
         method="GET",
         url=f"{APP}/gradio_api/queue/data?session_hash=S1",
         headers=EVENT_STREAM,
-        content=sse(queued, completed),
+        content=sse(*before, completed),
     )
+
+
+@pytest.mark.anyio
+async def test_job_events_start_with_upload(httpx_mock: HTTPXMock) -> None:
+    add_config(httpx_mock)
+    ended = anyio.Event()
+    add_progress(httpx_mock, sse(update("a.bin", MIB), update("b.bin", 1000), DONE), ended)
+    add_upload_after(httpx_mock, ended, ["/tmp/gradio/1/a.bin", "/tmp/gradio/2/b.bin"])
+    queued = {"msg": "estimation", "event_id": "E1", "rank": 0, "queue_size": 1}
+    add_job_e1(httpx_mock, queued)
     files = [handle_file(b"a" * (2 * MIB), name="a.bin"), handle_file(b"b" * 2000, name="b.bin")]
 
     async with Client(APP, session_hash="S1") as client:
@@ -253,21 +258,7 @@ async def test_unread_job_keeps_latest_upload_progress(httpx_mock: HTTPXMock) ->
     body = sse(update("a.bin", MIB // 2), update("a.bin", MIB // 2), DONE)
     add_progress(httpx_mock, body, ended)
     add_upload_after(httpx_mock, ended, ["/tmp/gradio/1/a.bin"])
-    httpx_mock.add_response(
-        method="POST", url=f"{APP}/gradio_api/queue/join", json={"event_id": "E1"}
-    )
-    completed = {
-        "msg": "process_completed",
-        "event_id": "E1",
-        "output": {"data": ["OK"], "is_generating": False},
-        "success": True,
-    }
-    httpx_mock.add_response(
-        method="GET",
-        url=f"{APP}/gradio_api/queue/data?session_hash=S1",
-        headers=EVENT_STREAM,
-        content=sse(completed),
-    )
+    add_job_e1(httpx_mock)
 
     async with Client(APP, session_hash="S1") as client:
         job = client.submit(1, handle_file(b"a" * (2 * MIB), name="a.bin"))
