@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -521,12 +522,26 @@ def machine_info() -> dict[str, Any]:
     }
 
 
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, received {text!r}")
+    return value
+
+
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Benchmark gradio-raw against its peers.")
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench", description="Benchmark gradio-raw against its peers."
+    )
     parser.add_argument("--quick", action="store_true", help="a short smoke run (about 2 minutes)")
-    parser.add_argument("--rounds", type=int, help="rounds of each measurement")
+    parser.add_argument("--rounds", type=positive, help="rounds of each measurement")
     parser.add_argument(
-        "--rounds-large", type=int, help=f"rounds at {LARGE_CONCURRENCY}+ concurrent calls"
+        "--rounds-large",
+        type=positive,
+        help=f"rounds at {LARGE_CONCURRENCY}+ concurrent calls",
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the JSON file")
     parser.add_argument("--no-node", action="store_true", help="leave out @gradio/client")
@@ -550,7 +565,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--concurrency",
         nargs="+",
-        type=int,
+        type=positive,
         help="concurrent call counts to measure (default: 200 1000, or 50 with --quick)",
     )
     parser.add_argument(
@@ -559,11 +574,24 @@ def parse_args() -> argparse.Namespace:
         choices=["import", "connect", "sequential", "concurrent", "generator", "parser"],
         help="run only these figures",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    # The limited app offers /echo only, which the generator and parser figures lack.
+    if args.app == "limited" and not set(args.only or ["generator"]) <= LIMITED_FIGURES:
+        parser.error(
+            "--app limited needs --only with figures among "
+            f"{', '.join(sorted(LIMITED_FIGURES))}, received {args.only or 'every figure'}"
+        )
+    return args
+
+
+LIMITED_FIGURES = {"import", "connect", "sequential", "concurrent"}
 
 
 def main() -> int:
     args = parse_args()
+    # A SIGTERM (from `timeout`, say) unwinds like Ctrl-C, so that every
+    # server this run started is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     settings = QUICK if args.quick else FULL
     if args.rounds:
         settings.rounds = settings.rounds_generator = args.rounds
