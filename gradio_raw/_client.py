@@ -596,7 +596,7 @@ class Client:
                 if room is not None:
                     job.on_left_queue = room.release
                 if job.done:  # cancelled while it waited
-                    job._left_queue()
+                    job.leave_queue()
                     continue
                 await session._run_job(job)
         finally:
@@ -606,6 +606,23 @@ class Client:
         if self._task_group is None or self._closing:
             raise RuntimeError("The client is not open; use 'async with Client(...)'.")
         self._task_group.start_soon(function, *args)
+
+    async def _post_api(
+        self, url: str, body: dict[str, Any], *, what: str
+    ) -> tuple[httpx.Response, str]:
+        """POST a call or a join as the API client, retried only if it was never sent."""
+        return await request_json(
+            self._http,
+            "POST",
+            url,
+            what=what,
+            auth=self._auth,
+            headers={**self.headers, "x-gradio-user": "api"},
+            timeout=self.timeouts.for_requests(),
+            json_body=body,
+            retries=self.retries,
+            idempotent=False,
+        )
 
     async def _send_cancel(self, session_hash: str, fn_index: int, event_id: str) -> None:
         if self.config.has_cancel_route:

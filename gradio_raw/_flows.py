@@ -88,18 +88,7 @@ async def run_direct(session: Session, job: Job, endpoint: Endpoint, data: list[
         "session_hash": session.session_hash,
         "event_data": None,
     }
-    response, text = await request_json(
-        client._http,
-        "POST",
-        url,
-        what="the direct call response",
-        auth=client._auth,
-        headers={**client.headers, "x-gradio-user": "api"},
-        timeout=client.timeouts.for_requests(),
-        json_body=body,
-        retries=client.retries,
-        idempotent=False,
-    )
+    response, text = await client._post_api(url, body, what="the direct call response")
     status = response.status_code
     if status == 404 and "queue" in text.lower():
         # Apps on Spaces refuse direct calls to queued events ("join the
@@ -294,18 +283,7 @@ async def run_call(session: Session, job: Job, endpoint: Endpoint, data: list[An
     if client.config.version_tuple >= (6, 25):
         body["session_hash"] = session.session_hash
     url = client._api_url(f"call/{name}")
-    response, text = await request_json(
-        client._http,
-        "POST",
-        url,
-        what="the call response",
-        auth=client._auth,
-        headers={**client.headers, "x-gradio-user": "api"},
-        timeout=client.timeouts.for_requests(),
-        json_body=body,
-        retries=client.retries,
-        idempotent=False,
-    )
+    response, text = await client._post_api(url, body, what="the call response")
     try:
         event_id = json.loads(text)["event_id"]
     except (ValueError, KeyError, TypeError):

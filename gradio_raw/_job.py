@@ -112,7 +112,7 @@ class Job:
         if self.done:
             return
         if self.started and self.on_left_queue is not None:
-            self._left_queue()
+            self.leave_queue()
         if not self._iterating:
             self._buffer_unread(event)
         else:
@@ -125,7 +125,8 @@ class Job:
                 return
         self._wakeup.set()
 
-    def _left_queue(self) -> None:
+    def leave_queue(self) -> None:
+        """Give back the job's place among the client's queued jobs, once."""
         callback, self.on_left_queue = self.on_left_queue, None
         if callback is not None:
             callback()
@@ -148,7 +149,7 @@ class Job:
         self._result = result
         self._error = error
         self._finished.set()
-        self._left_queue()
+        self.leave_queue()
         self._wakeup.set()
 
     def _buffer_unread(self, event: Event) -> None:

@@ -42,7 +42,7 @@ from ._exceptions import (
 )
 from ._files import legacy_image_inputs, mark_file_strings
 from ._flows import run_call, run_direct, run_sse, run_ws
-from ._http import backoff_delay, describe_status, limit_stream, request_json, watch_idle
+from ._http import backoff_delay, describe_status, limit_stream, watch_idle
 from ._job import Job
 from ._machine import JobMachine, parse_message
 from ._transfer import upload_inputs
@@ -199,7 +199,7 @@ class Session:
             # Such a job keeps its connection open while the app works, so it
             # runs in a task of its own instead of taking a submission slot.
             if route == "direct":
-                job._left_queue()  # there is no queue to wait in
+                job.leave_queue()  # there is no queue to wait in
             client._start_soon(self._guarded, job, self._run_elsewhere, job, route, endpoint, data)
 
     async def _run_elsewhere(
@@ -269,18 +269,7 @@ class Session:
     async def _post_join(self, body: dict[str, Any], name: str) -> str:
         client = self.client
         url = client._api_url("queue/join")
-        response, text = await request_json(
-            client._http,
-            "POST",
-            url,
-            what="the join response",
-            auth=client._auth,
-            headers={**client.headers, "x-gradio-user": "api"},
-            timeout=client.timeouts.for_requests(),
-            json_body=body,
-            retries=client.retries,
-            idempotent=False,
-        )
+        response, text = await client._post_api(url, body, what="the join response")
         status = response.status_code
         if status == 503 and "full" in text.lower():
             raise QueueFull(

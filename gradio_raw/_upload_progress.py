@@ -174,8 +174,9 @@ class UploadProgressStream:
     """Reads the progress stream of one upload and reports each file's count to `report`.
 
     Errors of the stream, such as a missing route, a broken connection or a
-    malformed message, are logged at DEBUG and end the reading. The client
-    never fails the upload for them, though Gradio 4.8.0 may (see above). An
+    malformed message, are logged at DEBUG and end the reading: the upload
+    goes on without progress. Gradio 4.8.0 itself may still fail the upload
+    (see the module docstring). An
     exception raised by `report` stops the upload, and the upload raises it
     to its caller.
     """

@@ -309,7 +309,7 @@ def serve_joins(
     on_join: Callable[[httpx.Request], Awaitable[httpx.Response]],
     feed: httpx.AsyncByteStream,
 ) -> None:
-    """Answer every join with `on_join` and session S1's data stream with `feed`."""
+    """Mock every join with `on_join`, and session S1's data stream with `feed`."""
     httpx_mock.add_callback(
         on_join, method="POST", url=f"{APP}/gradio_api/queue/join", is_reusable=True
     )

@@ -213,7 +213,7 @@ async def test_upload_reports_cumulative_bytes(httpx_mock: HTTPXMock) -> None:
 
 
 def add_job_e1(httpx_mock: HTTPXMock, *before: dict[str, object]) -> None:
-    """Answer the join with event E1, and session S1's stream with `before`, then "OK"."""
+    """Mock the join as event E1, and session S1's stream as `before` and then "OK"."""
     httpx_mock.add_response(
         method="POST", url=f"{APP}/gradio_api/queue/join", json={"event_id": "E1"}
     )
@@ -307,14 +307,14 @@ async def test_progress_404_still_uploads(
     httpx_mock: HTTPXMock, caplog: pytest.LogCaptureFixture
 ) -> None:
     add_config(httpx_mock)
-    asked = anyio.Event()
+    progress_requested = anyio.Event()
 
     def not_found(request: httpx.Request) -> httpx.Response:
-        asked.set()
+        progress_requested.set()
         return httpx.Response(404, text="Upload not found")
 
     httpx_mock.add_callback(not_found, method="GET", url=PROGRESS_URL)
-    add_upload_after(httpx_mock, asked, ["/tmp/gradio/1/big.bin"])
+    add_upload_after(httpx_mock, progress_requested, ["/tmp/gradio/1/big.bin"])
     caplog.set_level(logging.DEBUG, logger="gradio_raw")
     events: list[UploadProgress] = []
 
@@ -446,9 +446,9 @@ async def test_callback_error_stops_upload(httpx_mock: HTTPXMock) -> None:
     never = anyio.Event()
     add_upload_after(httpx_mock, never, ["/tmp/gradio/1/big.bin"])
 
-    def refuse(event: UploadProgress) -> None:
+    def raise_in_callback(event: UploadProgress) -> None:
         raise KeyError(event.name)
 
     async with Client(APP) as client:
         with anyio.fail_after(5), pytest.raises(KeyError, match=r"big\.bin"):
-            await client.upload(big_file(), on_progress=refuse)
+            await client.upload(big_file(), on_progress=raise_in_callback)

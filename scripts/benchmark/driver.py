@@ -740,8 +740,8 @@ def main() -> int:
     print(format_table(summary, clients))
     print(f"\nresults written to {args.output}  ({document['duration_s']} s)")
 
-    # The peers may fail on their own; a failed run of gradio-raw or of the
-    # floor means the benchmark itself is broken, which CI's smoke run catches.
+    # The peers may fail on their own. A failed run of gradio-raw or of the
+    # floor means the benchmark itself is broken, so CI's smoke run fails.
     broken = [
         run
         for run in results.runs
